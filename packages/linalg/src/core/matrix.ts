@@ -1,0 +1,203 @@
+/**
+ * Matrix type and constructors: float64 `ndarray` views.
+ * @module
+ */
+import ndarray from 'ndarray';
+import type { NdArray } from 'ndarray';
+import { InvalidArgumentError, ShapeError } from './errors.js';
+
+/**
+ * A dense real matrix: a 2-D `ndarray` view over a `Float64Array`, with any
+ * strides and offset (a transposed view `a.transpose(1, 0)` is a matrix too).
+ */
+export type Matrix = NdArray<Float64Array>;
+
+/** Storage order of a freshly allocated matrix: row-major (`'row'`) or column-major (`'col'`). */
+export type StorageOrder = 'row' | 'col';
+
+/**
+ * Wraps a `Float64Array` as an `m x n` matrix without copying.
+ *
+ * @param data - backing storage, length at least `m * n`
+ * @param shape - `[m, n]`
+ * @param order - `'row'` (default): entry `(i, j)` at `i * n + j`; `'col'`: at `i + j * m`
+ * @returns a view sharing `data`
+ * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer
+ * @throws {@link ShapeError} if `data` is shorter than `m * n`
+ * @example
+ * ```ts
+ * import { fromArray } from '@bkfac/linalg';
+ * const a = fromArray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+ * console.log(a.get(1, 0)); // 4
+ * ```
+ */
+export function fromArray(
+  data: Float64Array,
+  shape: readonly [number, number],
+  order: StorageOrder = 'row',
+): Matrix {
+  const [m, n] = shape;
+  checkDimension('fromArray', 'shape[0]', m);
+  checkDimension('fromArray', 'shape[1]', n);
+  if (!(data instanceof Float64Array)) {
+    throw new InvalidArgumentError('fromArray', 'data', 'a Float64Array', typeName(data));
+  }
+  if (data.length < m * n) {
+    throw new ShapeError('fromArray', 'data', `length >= ${m * n}`, `length ${data.length}`);
+  }
+  const stride = order === 'row' ? [n, 1] : [1, m];
+  return ndarray(data, [m, n], stride, 0);
+}
+
+/**
+ * Builds a matrix by copying an array of equal-length rows.
+ *
+ * @param rows - `m` arrays of `n` numbers each
+ * @returns a fresh row-major `m x n` matrix
+ * @throws {@link ShapeError} if the rows have different lengths
+ * @example
+ * ```ts
+ * import { fromRows } from '@bkfac/linalg';
+ * const a = fromRows([[1, 2], [3, 4]]);
+ * console.log(a.shape); // [2, 2]
+ * ```
+ */
+export function fromRows(rows: readonly (readonly number[])[]): Matrix {
+  const m = rows.length;
+  const n = m === 0 ? 0 : rows[0]!.length;
+  const data = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const row = rows[i]!;
+    if (row.length !== n) {
+      throw new ShapeError('fromRows', `rows[${i}]`, `length ${n}`, `length ${row.length}`);
+    }
+    for (let j = 0; j < n; j++) data[i * n + j] = row[j]!;
+  }
+  return ndarray(data, [m, n], [n, 1], 0);
+}
+
+/**
+ * The `m x n` zero matrix.
+ *
+ * @param m - number of rows
+ * @param n - number of columns
+ * @param order - storage order of the new matrix (default `'row'`)
+ * @returns a fresh zero matrix
+ * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer
+ * @example
+ * ```ts
+ * import { zeros } from '@bkfac/linalg';
+ * console.log(zeros(2, 3).shape); // [2, 3]
+ * ```
+ */
+export function zeros(m: number, n: number, order: StorageOrder = 'row'): Matrix {
+  checkDimension('zeros', 'm', m);
+  checkDimension('zeros', 'n', n);
+  return ndarray(new Float64Array(m * n), [m, n], order === 'row' ? [n, 1] : [1, m], 0);
+}
+
+/**
+ * The `n x n` identity matrix `I`.
+ *
+ * @param n - order
+ * @returns a fresh identity matrix
+ * @throws {@link InvalidArgumentError} if `n` is not a non-negative integer
+ * @example
+ * ```ts
+ * import { eye } from '@bkfac/linalg';
+ * console.log(eye(3).get(1, 1)); // 1
+ * ```
+ */
+export function eye(n: number): Matrix {
+  checkDimension('eye', 'n', n);
+  const a = zeros(n, n);
+  for (let i = 0; i < n; i++) a.data[i * n + i] = 1;
+  return a;
+}
+
+/**
+ * Copies a matrix into nested arrays of rows.
+ *
+ * @param a - `m x n` matrix (any strides)
+ * @returns `m` arrays of `n` numbers
+ * @example
+ * ```ts
+ * import { eye, toRows } from '@bkfac/linalg';
+ * console.log(toRows(eye(2))); // [[1, 0], [0, 1]]
+ * ```
+ */
+export function toRows(a: Matrix): number[][] {
+  const [m, n] = a.shape as [number, number];
+  const [s0, s1] = a.stride as [number, number];
+  const d = a.data;
+  const rows: number[][] = [];
+  for (let i = 0; i < m; i++) {
+    const row = new Array<number>(n);
+    for (let j = 0; j < n; j++) row[j] = d[a.offset + i * s0 + j * s1]!;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * A contiguous copy `B = A` in the requested storage order.
+ *
+ * @param a - `m x n` matrix (any strides)
+ * @param order - storage order of the copy (default `'row'`)
+ * @returns a fresh `m x n` matrix
+ * @example
+ * ```ts
+ * import { copy, fromRows } from '@bkfac/linalg';
+ * const t = copy(fromRows([[1, 2], [3, 4]]).transpose(1, 0));
+ * console.log(t.get(0, 1)); // 3
+ * ```
+ */
+export function copy(a: Matrix, order: StorageOrder = 'row'): Matrix {
+  const [m, n] = a.shape as [number, number];
+  const out = zeros(m, n, order);
+  copyInto(out, a);
+  return out;
+}
+
+/**
+ * Copies `src` into `dst` entry by entry (`dst = src`); shapes must match.
+ * Unchecked kernel shared by the public helpers.
+ * @internal
+ */
+export function copyInto(dst: Matrix, src: Matrix): void {
+  const [m, n] = src.shape as [number, number];
+  const sd = src.data;
+  const dd = dst.data;
+  const [s0, s1] = src.stride as [number, number];
+  const [t0, t1] = dst.stride as [number, number];
+  const so = src.offset;
+  const to = dst.offset;
+  if (t0 <= t1) {
+    // column-major-ish destination: walk columns outermost
+    for (let j = 0; j < n; j++) {
+      let sp = so + j * s1;
+      let tp = to + j * t1;
+      for (let i = 0; i < m; i++, sp += s0, tp += t0) dd[tp] = sd[sp]!;
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      let sp = so + i * s0;
+      let tp = to + i * t0;
+      for (let j = 0; j < n; j++, sp += s1, tp += t1) dd[tp] = sd[sp]!;
+    }
+  }
+}
+
+/** @internal */
+export function checkDimension(fn: string, arg: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InvalidArgumentError(fn, arg, 'a non-negative integer', value);
+  }
+}
+
+/** @internal */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'object';
+}

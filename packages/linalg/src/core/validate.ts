@@ -1,0 +1,244 @@
+/**
+ * Validation helpers used at every public boundary. Each throws the typed
+ * error of `errors.ts` with the calling function's and argument's names.
+ * @module
+ */
+import type { Matrix } from './matrix.js';
+import { typeName } from './matrix.js';
+import { InvalidArgumentError, NonFiniteError, NonSymmetricError, ShapeError } from './errors.js';
+
+/**
+ * Asserts that `a` is a 2-D float64 `ndarray` and returns its shape.
+ *
+ * @param fn - name of the calling public function (for the message)
+ * @param arg - name of the argument being checked
+ * @param a - the value to check
+ * @returns `[rows, cols]`
+ * @throws {@link InvalidArgumentError} if `a` is not an ndarray over a `Float64Array`
+ * @throws {@link ShapeError} if `a` is not 2-D
+ * @example
+ * ```ts
+ * import { assertMatrix, zeros } from '@bkfac/linalg';
+ * console.log(assertMatrix('demo', 'a', zeros(2, 3))); // [2, 3]
+ * ```
+ */
+export function assertMatrix(fn: string, arg: string, a: unknown): [number, number] {
+  const candidate = a as Partial<Matrix> | null | undefined;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    !Array.isArray(candidate.shape) ||
+    !Array.isArray(candidate.stride)
+  ) {
+    throw new InvalidArgumentError(fn, arg, 'a 2-D ndarray over a Float64Array', typeName(a));
+  }
+  if (!(candidate.data instanceof Float64Array)) {
+    throw new InvalidArgumentError(
+      fn,
+      arg,
+      'an ndarray over a Float64Array',
+      `an ndarray over ${typeName(candidate.data)}`,
+    );
+  }
+  if (candidate.shape.length !== 2) {
+    throw new ShapeError(fn, arg, '[m, n] (2-D)', `[${candidate.shape.join(', ')}]`);
+  }
+  return [candidate.shape[0]!, candidate.shape[1]!];
+}
+
+/**
+ * Asserts that `a` is a 2-D float64 matrix whose shape matches `expected`
+ * (`null` entries match any size).
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param a - the value to check
+ * @param expected - `[rows | null, cols | null]`
+ * @returns the actual `[rows, cols]`
+ * @throws {@link ShapeError} on a mismatch
+ * @example
+ * ```ts
+ * import { assertShape, zeros } from '@bkfac/linalg';
+ * assertShape('demo', 'b', zeros(3, 2), [3, null]);
+ * ```
+ */
+export function assertShape(
+  fn: string,
+  arg: string,
+  a: unknown,
+  expected: readonly [number | null, number | null],
+): [number, number] {
+  const shape = assertMatrix(fn, arg, a);
+  const [er, ec] = expected;
+  if ((er !== null && shape[0] !== er) || (ec !== null && shape[1] !== ec)) {
+    throw new ShapeError(fn, arg, `[${er ?? 'any'}, ${ec ?? 'any'}]`, `[${shape[0]}, ${shape[1]}]`);
+  }
+  return shape;
+}
+
+/**
+ * Asserts that `a` is a square 2-D float64 matrix and returns its order.
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param a - the value to check
+ * @returns `n` for an `n x n` matrix
+ * @throws {@link ShapeError} if `a` is not square
+ * @example
+ * ```ts
+ * import { assertSquare, eye } from '@bkfac/linalg';
+ * console.log(assertSquare('demo', 'a', eye(4))); // 4
+ * ```
+ */
+export function assertSquare(fn: string, arg: string, a: unknown): number {
+  const [m, n] = assertMatrix(fn, arg, a);
+  if (m !== n) throw new ShapeError(fn, arg, '[n, n] (square)', `[${m}, ${n}]`);
+  return n;
+}
+
+/**
+ * Asserts that every entry of a matrix is finite (no NaN, no ±Infinity).
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param a - matrix (any strides) already checked by {@link assertMatrix}
+ * @throws {@link NonFiniteError} naming the first offending entry
+ * @example
+ * ```ts
+ * import { assertFinite, eye } from '@bkfac/linalg';
+ * assertFinite('demo', 'a', eye(2));
+ * ```
+ */
+export function assertFinite(fn: string, arg: string, a: Matrix): void {
+  const [m, n] = a.shape as [number, number];
+  const [s0, s1] = a.stride as [number, number];
+  const d = a.data;
+  const o = a.offset;
+  for (let i = 0; i < m; i++) {
+    let p = o + i * s0;
+    for (let j = 0; j < n; j++, p += s1) {
+      const v = d[p]!;
+      // v - v is 0 for finite v and NaN for NaN and ±Infinity
+      if (v - v !== 0) throw new NonFiniteError(fn, arg, `(${i}, ${j})`, v);
+    }
+  }
+}
+
+/**
+ * Asserts that every entry of a vector is finite.
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param v - vector
+ * @throws {@link NonFiniteError} naming the first offending entry
+ * @example
+ * ```ts
+ * import { assertFiniteVector } from '@bkfac/linalg';
+ * assertFiniteVector('demo', 'values', new Float64Array([1, 2]));
+ * ```
+ */
+export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>): void {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x - x !== 0) throw new NonFiniteError(fn, arg, `[${i}]`, x);
+  }
+}
+
+/**
+ * Asserts `|a[i,j] - a[j,i]| <= tol · max(1, max|a|)` for all pairs.
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param a - square matrix already checked by {@link assertSquare}
+ * @param tol - relative tolerance (default `1e-10`)
+ * @throws {@link NonSymmetricError} naming the worst pair
+ * @example
+ * ```ts
+ * import { assertSymmetric, eye } from '@bkfac/linalg';
+ * assertSymmetric('demo', 'a', eye(3));
+ * ```
+ */
+export function assertSymmetric(fn: string, arg: string, a: Matrix, tol = 1e-10): void {
+  const n = a.shape[0]!;
+  const [s0, s1] = a.stride as [number, number];
+  const d = a.data;
+  const o = a.offset;
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) scale = Math.max(scale, Math.abs(d[o + i * s0 + j * s1]!));
+  }
+  const bound = tol * Math.max(scale, Number.MIN_VALUE);
+  let worst = 0;
+  let wi = 0;
+  let wj = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const diff = Math.abs(d[o + i * s0 + j * s1]! - d[o + j * s0 + i * s1]!);
+      if (diff > worst) {
+        worst = diff;
+        wi = i;
+        wj = j;
+      }
+    }
+  }
+  if (worst > bound) throw new NonSymmetricError(fn, arg, wi, wj, worst, bound);
+}
+
+/**
+ * Asserts that `x` is an integer in `[min, max]`.
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param x - value to check
+ * @param min - smallest allowed value
+ * @param max - largest allowed value (default `Infinity`)
+ * @returns `x`
+ * @throws {@link InvalidArgumentError} otherwise
+ * @example
+ * ```ts
+ * import { assertInteger } from '@bkfac/linalg';
+ * console.log(assertInteger('demo', 'rank', 3, 1, 10)); // 3
+ * ```
+ */
+export function assertInteger(
+  fn: string,
+  arg: string,
+  x: unknown,
+  min: number,
+  max = Infinity,
+): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) {
+    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new InvalidArgumentError(fn, arg, `an integer ${range}`, x);
+  }
+  return x;
+}
+
+/**
+ * Asserts that `x` is a finite number in `[min, max]`.
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param x - value to check
+ * @param min - smallest allowed value (default `-Infinity`)
+ * @param max - largest allowed value (default `Infinity`)
+ * @returns `x`
+ * @throws {@link InvalidArgumentError} otherwise
+ * @example
+ * ```ts
+ * import { assertNumber } from '@bkfac/linalg';
+ * console.log(assertNumber('demo', 'decay', 0.95, 0)); // 0.95
+ * ```
+ */
+export function assertNumber(
+  fn: string,
+  arg: string,
+  x: unknown,
+  min = -Infinity,
+  max = Infinity,
+): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max) {
+    throw new InvalidArgumentError(fn, arg, `a finite number in [${min}, ${max}]`, x);
+  }
+  return x;
+}
