@@ -8,3 +8,6 @@
  */
 export * from './core/index.js';
 export * from './random/index.js';
+export * from './blas/index.js';
+export * from './dense/index.js';
+export * from './lowrank/index.js';

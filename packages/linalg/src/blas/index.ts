@@ -1,0 +1,2 @@
+export { gemm, matmul } from './gemm.js';
+export type { GemmOptions } from './gemm.js';
