@@ -103,7 +103,7 @@ export function machineInfo(): MachineInfo {
 export interface Table {
   readonly title: string;
   readonly columns: readonly string[];
-  readonly rows: readonly (readonly (string | number))[][];
+  readonly rows: readonly (readonly (string | number)[])[];
   readonly notes?: readonly string[];
 }
 
