@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { collectExamples, runExample } from '../../../test-support/doctest';
+
+// Every @example in the sources runs, and its `console.log(x); // value` lines hold.
+const examples = collectExamples(join(__dirname, '..', 'src'));
+
+describe('@bkfac/linalg doc examples', () => {
+  it('has examples', () => expect(examples.length).toBeGreaterThan(10));
+  it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('%s', (_name, example) => {
+    expect(runExample(example, require)).toEqual([]);
+  });
+});
+
+describe('doc-test runner', () => {
+  const run = (code: string): string[] => runExample({ file: 'x', line: 1, code }, require);
+  it('accepts matching output, including nested arrays', () => {
+    expect(run(`const a = [[1, 2], [3]];\nconsole.log(a); // [[1, 2], [3]]`)).toEqual([]);
+  });
+  it('reports a wrong expectation', () => {
+    expect(run(`console.log(1 + 1); // 3`)).toEqual(['expected 3, printed 2']);
+  });
+  it('reports a checked line that never ran', () => {
+    expect(run(`if (false) {\nconsole.log(1); // 1\n}`)).toHaveLength(1);
+  });
+  it('propagates exceptions thrown by an example', () => {
+    expect(() => run(`throw new Error('boom');`)).toThrow('boom');
+  });
+});
