@@ -35,7 +35,11 @@ export interface MeasureOptions {
 }
 
 /** Times `fn` repeatedly; `setup` (untimed) runs before every sample. */
-export function measure(fn: () => unknown, options: MeasureOptions = {}, setup?: () => void): Stats {
+export function measure(
+  fn: () => unknown,
+  options: MeasureOptions = {},
+  setup?: () => void,
+): Stats {
   const { minTimeMs = 1000, minSamples = 5, maxSamples = 200, warmup = 1 } = options;
   for (let i = 0; i < warmup; i++) {
     setup?.();
@@ -108,7 +112,12 @@ export interface Table {
 }
 
 export function renderTable(t: Table): string {
-  const lines = [`## ${t.title}`, '', `| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`];
+  const lines = [
+    `## ${t.title}`,
+    '',
+    `| ${t.columns.join(' | ')} |`,
+    `|${t.columns.map(() => '---').join('|')}|`,
+  ];
   for (const r of t.rows) lines.push(`| ${r.join(' | ')} |`);
   if (t.notes && t.notes.length > 0) lines.push('', ...t.notes.map((n) => `- ${n}`));
   return lines.join('\n');
@@ -137,7 +146,10 @@ export function writeResults(
   ].join('\n');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, `${name}.md`), md);
-  writeFileSync(join(resultsDir, `${name}.json`), JSON.stringify({ machine, data }, null, 2) + '\n');
+  writeFileSync(
+    join(resultsDir, `${name}.json`),
+    JSON.stringify({ machine, data }, null, 2) + '\n',
+  );
   process.stdout.write(md + '\n');
 }
 
@@ -150,7 +162,12 @@ export function runNumpy(script: string): string | null {
   try {
     return execFileSync('python3', ['-c', script], {
       encoding: 'utf8',
-      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      env: {
+        ...process.env,
+        OPENBLAS_NUM_THREADS: '1',
+        OMP_NUM_THREADS: '1',
+        MKL_NUM_THREADS: '1',
+      },
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 600_000,
     });

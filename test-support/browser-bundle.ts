@@ -14,7 +14,12 @@ export function bundleForBrowser(entry: string): number {
     write: false,
     logLevel: 'silent',
     // resolve sibling workspace packages from source, as a bundler with TS paths would
-    alias: { '@bkfac/linalg': entry.replace(/packages\/[^/]+\/src\/index\.ts$/, 'packages/linalg/src/index.ts') },
+    alias: {
+      '@bkfac/linalg': entry.replace(
+        /packages\/[^/]+\/src\/index\.ts$/,
+        'packages/linalg/src/index.ts',
+      ),
+    },
   });
   return result.outputFiles.reduce((s, f) => s + f.contents.length, 0);
 }

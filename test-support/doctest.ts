@@ -76,7 +76,11 @@ export function runExample(example: DocExample, req: (id: string) => unknown): s
     })
     .join('\n');
   const js = ts.transpileModule(instrumented, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
   }).outputText;
   const problems: string[] = [];
   const fakeConsole = {

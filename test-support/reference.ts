@@ -175,7 +175,12 @@ export function symmetricWithSpectrum(values: readonly number[], seed: number): 
 }
 
 /** `U diag(s) Vᵀ` for random orthonormal U (m x k), V (n x k). */
-export function matrixWithSingularValues(m: number, n: number, s: readonly number[], seed: number): Rows {
+export function matrixWithSingularValues(
+  m: number,
+  n: number,
+  s: readonly number[],
+  seed: number,
+): Rows {
   const k = s.length;
   const u = randomOrthonormal(m, k, seed);
   const v = randomOrthonormal(n, k, seed + 1);
