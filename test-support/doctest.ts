@@ -4,7 +4,10 @@
  * `console.log(expr); // expected` must print `expected`.
  *
  * Comparison: strings are compared verbatim; other values as JSON with all
- * whitespace removed, so `[[1, 2], [3, 4]]` matches a nested array.
+ * whitespace removed, so `[[1, 2], [3, 4]]` matches a nested array. Several
+ * logged values are joined by a space. An expectation starting with `≈`
+ * compares numbers to the precision written: `≈ [0.7071, 3]` accepts
+ * |x − 0.7071| ≤ 0.5e-4 and |y − 3| ≤ 1e-9·max(1, 3).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -54,6 +57,28 @@ export function collectExamples(srcDir: string): DocExample[] {
   return out;
 }
 
+/** Numbers inside a JSON-like text, with the tolerance their written precision implies. */
+function writtenNumbers(text: string): { value: number; tol: number }[] {
+  return [...text.matchAll(/-?\d+(?:\.(\d+))?(?:e[-+]?\d+)?/gi)].map((m) => {
+    const value = Number(m[0]);
+    const decimals = m[1]?.length ?? 0;
+    const tol =
+      decimals > 0 && !/e/i.test(m[0])
+        ? 0.5 * 10 ** -decimals
+        : 1e-9 * Math.max(1, Math.abs(value));
+    return { value, tol };
+  });
+}
+
+function approximatelyEqual(expected: string, actual: string): boolean {
+  const shape = (t: string): string =>
+    t.replace(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi, '#').replace(/\s+/g, '');
+  if (shape(expected) !== shape(actual)) return false;
+  const want = writtenNumbers(expected);
+  const got = writtenNumbers(actual);
+  return want.every((w, i) => Math.abs(got[i]!.value - w.value) <= w.tol);
+}
+
 function normalise(value: unknown): string {
   if (typeof value === 'string') return value;
   const json = JSON.stringify(value, (_k, v: unknown) =>
@@ -85,11 +110,15 @@ export function runExample(example: DocExample, req: (id: string) => unknown): s
   const problems: string[] = [];
   const fakeConsole = {
     log: (index: unknown, ...values: unknown[]) => {
-      if (typeof index !== 'number' || values.length !== 1) return; // unchecked log
+      if (typeof index !== 'number' || values.length === 0) return; // unchecked log
       const expected = expectations[index]!;
-      const actual = normalise(values[0]);
-      const wanted = typeof values[0] === 'string' ? expected : expected.replace(/\s+/g, '');
-      if (actual !== wanted) problems.push(`expected ${expected}, printed ${actual}`);
+      const actual = values.map(normalise).join(' ');
+      const ok = expected.startsWith('≈')
+        ? approximatelyEqual(expected.slice(1), actual)
+        : values.length === 1 && typeof values[0] === 'string'
+          ? actual === expected
+          : actual.replace(/\s+/g, '') === expected.replace(/\s+/g, '');
+      if (!ok) problems.push(`expected ${expected}, printed ${actual}`);
       expectations[index] = null;
     },
   };

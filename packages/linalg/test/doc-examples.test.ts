@@ -22,6 +22,14 @@ describe('doc-test runner', () => {
   it('reports a checked line that never ran', () => {
     expect(run(`if (false) {\nconsole.log(1); // 1\n}`)).toHaveLength(1);
   });
+  it('compares ≈ expectations to the precision written', () => {
+    expect(run(`console.log([0.70712, 3]); // ≈ [0.7071, 3]`)).toEqual([]);
+    expect(run(`console.log(0.7072); // ≈ 0.7071`)).toHaveLength(1);
+    expect(run(`console.log([1, 2]); // ≈ [1, 2, 3]`)).toHaveLength(1);
+  });
+  it('joins several logged values with a space', () => {
+    expect(run(`console.log(null, [[5]]); // null [[5]]`)).toEqual([]);
+  });
   it('propagates exceptions thrown by an example', () => {
     expect(() => run(`throw new Error('boom');`)).toThrow('boom');
   });

@@ -1,2 +1,10 @@
 export { gemm, matmul } from './gemm.js';
 export type { GemmOptions } from './gemm.js';
+export { gemv } from './gemv.js';
+export type { GemvOptions } from './gemv.js';
+export { syrk } from './syrk.js';
+export type { SyrkOptions } from './syrk.js';
+export { trsm } from './trsm.js';
+export type { TrsmSide, TrsmOptions } from './trsm.js';
+export { dot } from './dot.js';
+export { axpy } from './axpy.js';

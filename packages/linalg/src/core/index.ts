@@ -2,3 +2,16 @@ export * from './errors.js';
 export { fromArray, fromRows, zeros, eye, toRows, copy } from './matrix.js';
 export type { Matrix, StorageOrder } from './matrix.js';
 export * from './validate.js';
+export {
+  add,
+  norm2,
+  normFro,
+  normMax,
+  scale,
+  sub,
+  symmetrize,
+  symmetrizeInPlace,
+  trace,
+  transposeCopy,
+} from './ops.js';
+export type { Norm2Options } from './ops.js';

@@ -1,0 +1,69 @@
+/**
+ * Application of a product of Householder reflectors `Q = H_0·H_1···H_{k−1}`
+ * given by their vectors (LAPACK's QR layout) and scalars `tau`, blocked in
+ * compact-WY form so the work runs in GEMM: the back-transformations of the
+ * tridiagonal and bidiagonal reductions.
+ * @module
+ */
+import type { Matrix } from '../core/matrix.js';
+import { Workspace } from '../blas/workspace.js';
+import type { ReflectorScratch } from './householder.js';
+import {
+  applyBlockReflector,
+  applyReflector,
+  columnMajor,
+  explicitReflectors,
+  formBlockFactor,
+} from './householder.js';
+
+/** Reflectors per compact-WY block. */
+const BLOCK = 48;
+/** Below this many columns of `C`, or reflectors, the blocked path does not pay for forming `T`. */
+const BLOCKED_MIN_COLUMNS = 8;
+const BLOCKED_MIN_REFLECTORS = 32;
+
+const vSpace = new Workspace();
+const wSpace = new Workspace();
+const w2Space = new Workspace();
+const tSpace = new Workspace();
+
+/**
+ * `C ← Q·C` for `Q = H_0·H_1···H_{k−1}`, `H_j = I − tau[j]·v_j·v_jᵀ`, where
+ * `v_j` is stored in column `j` of the column-major `rows x k` view
+ * `reflectors` below row `j` (unit entry at row `j` implicit, zeros above).
+ * `C` is `rows x nc`, column-major (`stride[0] === 1`).
+ * @internal
+ */
+export function applyReflectorSequence(reflectors: Matrix, tau: Float64Array, c: Matrix): void {
+  const rows = reflectors.shape[0]!;
+  const k = reflectors.shape[1]!;
+  const nc = c.shape[1]!;
+  if (k === 0 || nc === 0) return;
+  const blocked = nc >= BLOCKED_MIN_COLUMNS && k >= BLOCKED_MIN_REFLECTORS;
+  const scratch: ReflectorScratch = {
+    v: vSpace.get(rows * (blocked ? BLOCK : 1)),
+    w: wSpace.get(BLOCK * Math.max(nc, BLOCK)),
+    w2: w2Space.get(BLOCK * Math.max(nc, BLOCK)),
+  };
+  // Q·C applies the last reflector first.
+  if (!blocked) {
+    const v = scratch.v;
+    const d = reflectors.data;
+    const ld = reflectors.stride[1]!;
+    for (let j = k - 1; j >= 0; j--) {
+      // The explicit vector (1, v_j(j+1..)) without building views.
+      const src = reflectors.offset + j * ld;
+      v[0] = 1;
+      for (let r = j + 1; r < rows; r++) v[r - j] = d[src + r]!;
+      applyReflector(v, 0, tau[j]!, c.lo(j, 0));
+    }
+    return;
+  }
+  for (let j = Math.floor((k - 1) / BLOCK) * BLOCK; j >= 0; j -= BLOCK) {
+    const jb = Math.min(BLOCK, k - j);
+    const v = explicitReflectors(reflectors.lo(j, j).hi(rows - j, jb), scratch.v);
+    const t = columnMajor(tSpace.get(jb * jb), jb, jb, 0);
+    formBlockFactor(v, tau, j, t, scratch);
+    applyBlockReflector(false, v, t, c.lo(j, 0), 0, scratch);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Exact power-of-two scaling of decomposition inputs.
+ * @module
+ */
+
+/** Largest entries in [2^-LIMIT, 2^LIMIT] need no scaling: their squares cannot overflow or underflow. */
+const LIMIT = 400;
+
+/**
+ * The exponent `s` such that `2^s·largest` lies in [1, 2), or 0 when
+ * `largest` is 0 or already in [2^-400, 2^400]. Multiplying a matrix by
+ * `2^s` is exact (barring underflow of entries below `2^-1022·largest`,
+ * which are negligible) and keeps the squares formed by the eigen- and
+ * singular value solvers far from overflow and underflow.
+ * @internal
+ */
+export function powerOfTwoScaling(largest: number): number {
+  if (largest === 0 || (largest >= 2 ** -LIMIT && largest <= 2 ** LIMIT)) return 0;
+  return Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(largest))));
+}
