@@ -1,1 +1,55 @@
-export {};
+/**
+ * `@bkfac/kfactors`: exponentially averaged Kronecker factors of fully
+ * connected layers and their damped inverses, for K-FAC, RS-KFAC, SRE-KFAC,
+ * B-KFAC, B-R-KFAC and B-KFAC-c (ALGORITHMS.md §2–§9, §13).
+ *
+ * How an optimizer uses it, per Linear layer:
+ * 1. once: `state = createLayerState(config, { inputDim: d_in + 1, outputDim, batchSize, seed })`;
+ * 2. every step `t`: `due = statisticsDue(state, clock)`; capture `X̃` / `E`
+ *    where due; `updateLayer(state, clock, { inputs, gradients })`;
+ * 3. `precondition(state, gradW)` → clipped update `V` (or
+ *    `preconditionFactored(state, X̃, E)` → `V = left·rightᵀ`, linear in width);
+ * 4. checkpoint with `snapshotLayer` / `restoreLayer`.
+ *
+ * Nothing here knows about autograd: inputs are plain matrices.
+ * @packageDocumentation
+ */
+export { InvalidScheduleError } from './errors.js';
+export { normalizeSchedule, scheduleValue } from './schedule.js';
+export type { NormalizedSchedule, PiecewiseSchedule, ScheduleBounds } from './schedule.js';
+export { learningRateAt, REFERENCE_LEARNING_RATE_TABLE } from './learning-rate.js';
+export type { LearningRateSchedule, LearningRateScaling } from './learning-rate.js';
+export { resolveConfig, STRATEGIES } from './config.js';
+export type {
+  BrandRule,
+  DampingMode,
+  KFactorsConfig,
+  PeriodsConfig,
+  ResolvedConfig,
+  ResolvedPeriods,
+  StrategyName,
+  TruncationVariant,
+} from './config.js';
+export { BRAND_RANK_RULE, nextRank, RSVD_RANK_RULE, truncationRatio } from './adaptive-rank.js';
+export type { AdaptiveRankRule } from './adaptive-rank.js';
+export {
+  appendOnesColumn,
+  batchFactor,
+  batchScale,
+  brandIncrement,
+  exponentialAverageInPlace,
+} from './statistics.js';
+export type { FactorSide } from './statistics.js';
+export { factorDamping } from './damping.js';
+export type { FactorDamping } from './damping.js';
+export { clipScale, rootMeanSquare } from './clipping.js';
+export { brandApplies, createLayerState, layerStateBytes } from './state.js';
+export type { FactorState, FactorTracking, LayerDims, LayerState } from './state.js';
+export { statisticsDue, updateLayer } from './update.js';
+export type { LayerBatch, StatisticsDue, StepClock } from './update.js';
+export { expandFactored, precondition, preconditionFactored } from './precondition.js';
+export type { FactoredUpdate, PreconditionOptions, PreconditionResult } from './precondition.js';
+export { inversionError } from './inversion-error.js';
+export type { ErrorNorm, InversionErrorOptions } from './inversion-error.js';
+export { restoreLayer, snapshotLayer } from './serialize.js';
+export type { JsonValue, LayerSnapshot } from './serialize.js';

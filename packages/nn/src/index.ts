@@ -1,1 +1,64 @@
-export {};
+/**
+ * `@bkfac/nn`: a small reverse-mode autograd for MLPs whose Linear layers hand
+ * their K-factor statistics to `@bkfac/kfactors`, optimizers as pure
+ * `init`/`update` pairs (SGD, Adam and the K-FAC family), MNIST data,
+ * checkpoints and a training loop.
+ * @packageDocumentation
+ */
+export { DataFormatError } from './errors.js';
+export { Tensor, variable, constant } from './autograd/tensor.js';
+export type { BackwardContext } from './autograd/tensor.js';
+export { backward } from './autograd/backward.js';
+export type { BackwardOptions } from './autograd/backward.js';
+export { linear } from './ops/linear.js';
+export type { LinearCapture, LinearOptions } from './ops/linear.js';
+export { relu, tanh } from './ops/activations.js';
+export { dropout } from './ops/dropout.js';
+export { softmax, softmaxCrossEntropy, squaredErrorLoss } from './ops/losses.js';
+export { sampleLabels, sampleTargets } from './ops/sampling.js';
+export type {
+  LayerSpec,
+  LinearSpec,
+  ActivationSpec,
+  DropoutSpec,
+  LinearLayerInfo,
+} from './model/layers.js';
+export { Sequential, sequential, mlp } from './model/sequential.js';
+export type {
+  Batch,
+  LayerCurvature,
+  Curvature,
+  FisherType,
+  LossKind,
+  LossOptions,
+  LossAndGradients,
+  ForwardOptions,
+  MlpOptions,
+} from './model/sequential.js';
+export { zerosLike, cloneParams, applyUpdates, applyUpdatesInPlace } from './model/params.js';
+export type { Params } from './model/params.js';
+export { parseIdx } from './data/idx.js';
+export type { IdxArray } from './data/idx.js';
+export { imageDataset, arrayDataset, MNIST_NORMALIZATION } from './data/dataset.js';
+export type { Dataset, Normalization, ImageDatasetOptions } from './data/dataset.js';
+export { loadMnist } from './data/mnist.js';
+export type { MnistOptions } from './data/mnist.js';
+export { BatchSampler, shuffleInPlace } from './data/sampler.js';
+export type { SamplerState, SamplerOptions, IndexBatch } from './data/sampler.js';
+export { batches } from './data/batches.js';
+export type { LabelledBatch, BatchesOptions } from './data/batches.js';
+export type { Optimizer, StepContext, CurvatureNeeds } from './optim/types.js';
+export type { LearningRate, ScaledLearningRate } from './optim/base.js';
+export { sgd } from './optim/sgd.js';
+export type { SgdOptions, SgdState } from './optim/sgd.js';
+export { adam, adamw } from './optim/adam.js';
+export type { AdamOptions, AdamState } from './optim/adam.js';
+export { encodeTree, decodeTree } from './checkpoint/codec.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint/file.js';
+export { evaluate } from './train/evaluate.js';
+export type { Evaluation } from './train/evaluate.js';
+export { Trainer } from './train/trainer.js';
+export type { TrainerOptions, TrainerSnapshot, StepReport } from './train/trainer.js';
+export { kfacOptimizer } from './optim/kfac.js';
+export type { KfacOptions, KfacState, KfacTiming, Preconditioner } from './optim/kfac.js';
+export { paperFactorConfig, paperLearningRate } from './optim/paper.js';
