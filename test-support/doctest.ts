@@ -79,6 +79,19 @@ function approximatelyEqual(expected: string, actual: string): boolean {
   return want.every((w, i) => Math.abs(got[i]!.value - w.value) <= w.tol);
 }
 
+/** The ```ts blocks of markdown files (paths relative to the repository root). */
+export function collectMarkdownExamples(files: readonly string[]): DocExample[] {
+  const root = join(__dirname, '..');
+  return files.flatMap((file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({
+      file,
+      line: text.slice(0, m.index).split('\n').length + 1,
+      code: m[1]!,
+    }));
+  });
+}
+
 function normalise(value: unknown): string {
   if (typeof value === 'string') return value;
   const json = JSON.stringify(value, (_k, v: unknown) =>

@@ -1,5 +1,9 @@
 import { join } from 'node:path';
-import { collectExamples, runExample } from '../../../test-support/doctest';
+import {
+  collectExamples,
+  collectMarkdownExamples,
+  runExample,
+} from '../../../test-support/doctest';
 
 // Every @example in the sources runs, and its `console.log(x); // value` lines hold.
 const examples = collectExamples(join(__dirname, '..', 'src'));
@@ -32,5 +36,19 @@ describe('doc-test runner', () => {
   });
   it('propagates exceptions thrown by an example', () => {
     expect(() => run(`throw new Error('boom');`)).toThrow('boom');
+  });
+});
+
+// Every ```ts block of the guides runs, with the same checks.
+const guides = collectMarkdownExamples([
+  'packages/linalg/README.md',
+  'docs/linalg.md',
+  'docs/online-decompositions.md',
+]);
+
+describe('@bkfac/linalg guide examples', () => {
+  it('has examples', () => expect(guides.length).toBeGreaterThanOrEqual(7));
+  it.each(guides.map((e) => [`${e.file}:${e.line}`, e] as const))('%s', (_name, example) => {
+    expect(runExample(example, require)).toEqual([]);
   });
 });
