@@ -1,0 +1,414 @@
+/**
+ * Strategy configuration: every paper algorithm is one `strategy` name plus
+ * data (periods, damping, ranks), validated once by {@link resolveConfig}.
+ * @module
+ */
+import { assertInteger, assertNumber, InvalidArgumentError } from '@bkfac/linalg';
+import { InvalidScheduleError } from './errors.js';
+import { normalizeSchedule, scheduleValue } from './schedule.js';
+import type { NormalizedSchedule, PiecewiseSchedule } from './schedule.js';
+import { resolveRankRule } from './adaptive-rank.js';
+import type { AdaptiveRankRule } from './adaptive-rank.js';
+
+/**
+ * The six algorithms (ALGORITHMS.md §2, §4–§7):
+ * `kfac` dense EA + full `eigh` every `T_inv`; `rs-kfac` dense EA + RSVD;
+ * `sre-kfac` dense EA + symmetric randomized EVD; `b-kfac` Brand-updated
+ * low-rank factors (never `d x d`); `b-r-kfac` Brand + periodic RSVD overwrite
+ * from a dense copy; `b-kfac-c` B-R plus the Rayleigh–Ritz correction.
+ *
+ * @example
+ * ```ts
+ * import { STRATEGIES, type StrategyName } from '@bkfac/kfactors';
+ * const s: StrategyName = 'b-kfac';
+ * console.log(STRATEGIES.includes(s)); // true
+ * ```
+ */
+export type StrategyName = 'kfac' | 'rs-kfac' | 'sre-kfac' | 'b-kfac' | 'b-r-kfac' | 'b-kfac-c';
+
+/**
+ * Every {@link StrategyName}, in the order of the papers.
+ *
+ * @example
+ * ```ts
+ * import { STRATEGIES } from '@bkfac/kfactors';
+ * console.log(STRATEGIES.length); // 6
+ * ```
+ */
+export const STRATEGIES: readonly StrategyName[] = [
+  'kfac',
+  'rs-kfac',
+  'sre-kfac',
+  'b-kfac',
+  'b-r-kfac',
+  'b-kfac-c',
+];
+
+/**
+ * How each factor's inverse is damped (ALGORITHMS.md §2.5, §3.2):
+ * - `'adaptive'`: the family's rule, `μ = λ·max D + ρ^k + min D` with the
+ *   truncated spectrum continued flat at `min D`;
+ * - `'tikhonov'`: per-factor `μ = λ·max D + ρ^k` without continuation (dense
+ *   per-factor-damped K-FAC, the common full-rank limit of the family, E2/E8);
+ * - `'kronecker'`: K-FAC's damping of the Kronecker product,
+ *   `(g aᵀ + λ·max g·max a)`, only for `kfac`.
+ *
+ * @example
+ * ```ts
+ * import type { DampingMode } from '@bkfac/kfactors';
+ * const mode: DampingMode = 'adaptive';
+ * console.log(mode); // adaptive
+ * ```
+ */
+export type DampingMode = 'adaptive' | 'tikhonov' | 'kronecker';
+
+/**
+ * When a Brand-tracked factor is truncated to its rank `r` (ALGORITHMS.md §5.3, E13):
+ * `'post'` right after each update (inverse and next update use rank `r`;
+ * every script of the authors), `'pre'` at the start of the next update
+ * (the inverse uses rank `r + n`).
+ *
+ * @example
+ * ```ts
+ * import type { TruncationVariant } from '@bkfac/kfactors';
+ * const t: TruncationVariant = 'post';
+ * console.log(t); // post
+ * ```
+ */
+export type TruncationVariant = 'pre' | 'post';
+
+/**
+ * Which factors of the Brand strategies are Brand-tracked (ALGORITHMS.md §5.5):
+ * `'auto'` applies the LL rule `r_check + n < d` (others fall back to RS-KFAC);
+ * `'force'` Brand-tracks every factor (for ablations and full-rank checks).
+ *
+ * @example
+ * ```ts
+ * import type { BrandRule } from '@bkfac/kfactors';
+ * const rule: BrandRule = 'auto';
+ * console.log(rule); // auto
+ * ```
+ */
+export type BrandRule = 'auto' | 'force';
+
+/**
+ * Periods in optimizer steps, each constant or piecewise per epoch. A factor
+ * works at step `t` when `t % period === 0` (step 0 included).
+ *
+ * @example
+ * ```ts
+ * import type { PeriodsConfig } from '@bkfac/kfactors';
+ * const periods: PeriodsConfig = { update: { 0: 20, 5: 10 }, inverse: 100 };
+ * console.log(periods.inverse); // 100
+ * ```
+ */
+export interface PeriodsConfig {
+  /** `T_updt`: statistics / EA updates (default 20). */
+  readonly update?: PiecewiseSchedule;
+  /** `T_inv`: decompositions of dense-tracked factors (default 100). */
+  readonly inverse?: PiecewiseSchedule;
+  /** `T_brand`: Brand updates, a multiple of `T_updt` (default 20). */
+  readonly brand?: PiecewiseSchedule;
+  /** `T_rsvd`: B-R overwrite from the dense copy, a multiple of `T_brand` (default 500). */
+  readonly overwrite?: PiecewiseSchedule;
+  /** `T_corr`: B-KFAC-c corrections, a multiple of `T_brand` (default 100). */
+  readonly correction?: PiecewiseSchedule;
+}
+
+/**
+ * Configuration of a layer's K-factors. Only `strategy` is required; every
+ * other field defaults to the reference values of ALGORITHMS.md §9.1.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig, type KFactorsConfig } from '@bkfac/kfactors';
+ * const config: KFactorsConfig = { strategy: 'rs-kfac', rank: 64, damping: { 0: 0.1, 25: 0.05 } };
+ * console.log(resolveConfig(config).dampingMode); // adaptive
+ * ```
+ */
+export interface KFactorsConfig {
+  /** The algorithm. */
+  readonly strategy: StrategyName;
+  /** EA decay `ρ` in `(0, 1)` (default 0.95). */
+  readonly decay?: number;
+  /** Damping `λ` per epoch, `≥ 0` (default `{ 0: 0.1, 7: 0.1, 25: 0.05, 35: 0.01 }`). */
+  readonly damping?: PiecewiseSchedule;
+  /** Damping mode (default `'kronecker'` for `kfac`, `'adaptive'` otherwise). */
+  readonly dampingMode?: DampingMode;
+  /** Step periods (defaults in {@link PeriodsConfig}). */
+  readonly periods?: PeriodsConfig;
+  /**
+   * Target rank `r ≥ 1` per epoch (default 220). A factor of size `d` uses
+   * `min(r, d)` (§4.2), so one rank serves layers of every width.
+   */
+  readonly rank?: PiecewiseSchedule;
+  /** RSVD/REVD oversampling `o ≥ 0` per epoch (default 10; capped at `d − r`). */
+  readonly oversample?: PiecewiseSchedule;
+  /** Power (subspace) iterations `p ≥ 0` of RSVD/REVD (default 3). */
+  readonly powerIterations?: number;
+  /** Brand truncation variant (default `'post'`, E13). */
+  readonly truncation?: TruncationVariant;
+  /** Fraction `φ ∈ (0, 1]` of columns a B-KFAC-c correction rotates (default 0.2). */
+  readonly correctionFraction?: number;
+  /**
+   * Adaptive ranks (§8): `true` for the reference rules, a partial rule to
+   * override fields, `false`/absent for fixed ranks.
+   */
+  readonly adaptiveRank?: {
+    /** Rule of RSVD/REVD-tracked factors (adapts every `T_inv·periodMultiplier` steps). */
+    readonly rsvd?: boolean | Partial<AdaptiveRankRule>;
+    /** Rule of Brand-tracked factors (adapts every `T_brand·periodMultiplier` steps). */
+    readonly brand?: boolean | Partial<AdaptiveRankRule>;
+  };
+  /**
+   * Relative eigenvalue cut-off (E9): after every decomposition, eigenvalues
+   * `≤ cutoff·max(D)` are set to 0 (default 1e-10).
+   */
+  readonly eigenvalueCutoff?: number;
+  /** LL rule for the Brand strategies (default `'auto'`). */
+  readonly brandRule?: BrandRule;
+  /** Per-layer RMS clip `κ > 0` of the preconditioned update (§2.6), or `null` for none (default 0.07). */
+  readonly clip?: number | null;
+  /**
+   * Keep an exact zero-initialised dense EA of every factor (updated every
+   * `T_updt`) so {@link inversionError} works for every strategy (default
+   * `false`; dense-tracked factors and B-R copies already have one).
+   */
+  readonly exactAverage?: boolean;
+}
+
+/**
+ * Resolved periods, each a normalized schedule.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig, scheduleValue } from '@bkfac/kfactors';
+ * const { periods } = resolveConfig({ strategy: 'b-r-kfac', periods: { overwrite: { 0: 500, 5: 200 } } });
+ * console.log(scheduleValue(periods.overwrite, 6)); // 200
+ * ```
+ */
+export interface ResolvedPeriods {
+  /** `T_updt`. */
+  readonly update: NormalizedSchedule;
+  /** `T_inv`. */
+  readonly inverse: NormalizedSchedule;
+  /** `T_brand`. */
+  readonly brand: NormalizedSchedule;
+  /** `T_rsvd`. */
+  readonly overwrite: NormalizedSchedule;
+  /** `T_corr`. */
+  readonly correction: NormalizedSchedule;
+}
+
+/**
+ * A validated {@link KFactorsConfig} with every default filled in; plain
+ * JSON-compatible data (it is stored inside each layer state).
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from '@bkfac/kfactors';
+ * const c = resolveConfig({ strategy: 'b-kfac' });
+ * console.log([c.decay, c.truncation, c.clip]); // [0.95, "post", 0.07]
+ * ```
+ */
+export interface ResolvedConfig {
+  /** The algorithm. */
+  readonly strategy: StrategyName;
+  /** `ρ`. */
+  readonly decay: number;
+  /** `λ` per epoch. */
+  readonly damping: NormalizedSchedule;
+  /** Damping mode. */
+  readonly dampingMode: DampingMode;
+  /** Step periods. */
+  readonly periods: ResolvedPeriods;
+  /** Target rank per epoch. */
+  readonly rank: NormalizedSchedule;
+  /** Oversampling per epoch. */
+  readonly oversample: NormalizedSchedule;
+  /** Power iterations. */
+  readonly powerIterations: number;
+  /** Brand truncation variant. */
+  readonly truncation: TruncationVariant;
+  /** Correction fraction `φ`. */
+  readonly correctionFraction: number;
+  /** Adaptive rank rule of RSVD/REVD-tracked factors, or `null`. */
+  readonly rsvdRankRule: AdaptiveRankRule | null;
+  /** Adaptive rank rule of Brand-tracked factors, or `null`. */
+  readonly brandRankRule: AdaptiveRankRule | null;
+  /** Relative eigenvalue cut-off. */
+  readonly eigenvalueCutoff: number;
+  /** LL rule. */
+  readonly brandRule: BrandRule;
+  /** RMS clip `κ`, or `null`. */
+  readonly clip: number | null;
+  /** Whether an exact dense EA is kept for diagnostics. */
+  readonly exactAverage: boolean;
+}
+
+/** The reference damping schedule of §2.9. */
+const DEFAULT_DAMPING: PiecewiseSchedule = { 0: 0.1, 7: 0.1, 25: 0.05, 35: 0.01 };
+
+const DAMPING_MODES: readonly DampingMode[] = ['adaptive', 'tikhonov', 'kronecker'];
+
+/**
+ * Validates a configuration and fills in the defaults.
+ *
+ * @param config - the user configuration
+ * @returns the resolved configuration
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown strategy or damping mode, a value out of
+ *   range, or `'kronecker'` damping with a strategy other than `kfac`
+ * @throws {@link InvalidScheduleError} on a malformed schedule or inconsistent periods (E4:
+ *   `T_brand % T_updt`, `T_rsvd % T_brand` and `T_corr % T_brand` must be 0 for the
+ *   strategies that use them, at every epoch)
+ * @example
+ * ```ts
+ * import { resolveConfig } from '@bkfac/kfactors';
+ * console.log(resolveConfig({ strategy: 'kfac' }).dampingMode); // kronecker
+ * ```
+ */
+export function resolveConfig(config: KFactorsConfig): ResolvedConfig {
+  const fn = 'resolveConfig';
+  if (typeof config !== 'object' || config === null) {
+    throw new InvalidArgumentError(fn, 'config', 'an object', config);
+  }
+  const strategy = oneOf(fn, 'config.strategy', config.strategy, STRATEGIES);
+  const dampingMode = oneOf(
+    fn,
+    'config.dampingMode',
+    config.dampingMode ?? (strategy === 'kfac' ? 'kronecker' : 'adaptive'),
+    DAMPING_MODES,
+  );
+  if (dampingMode === 'kronecker' && strategy !== 'kfac') {
+    throw new InvalidArgumentError(
+      fn,
+      'config.dampingMode',
+      "'adaptive' or 'tikhonov' for a low-rank strategy ('kronecker' needs the full eigenbases of 'kfac')",
+      dampingMode,
+    );
+  }
+  const p = config.periods ?? {};
+  const period = (arg: keyof PeriodsConfig, fallback: number): NormalizedSchedule =>
+    normalizeSchedule(fn, `config.periods.${arg}`, p[arg] ?? fallback, { min: 1, integer: true });
+  const periods: ResolvedPeriods = {
+    update: period('update', 20),
+    inverse: period('inverse', 100),
+    brand: period('brand', 20),
+    overwrite: period('overwrite', 500),
+    correction: period('correction', 100),
+  };
+  checkPeriodConsistency(strategy, periods);
+  const clip = config.clip === undefined ? 0.07 : config.clip;
+  return {
+    strategy,
+    decay: assertNumber(fn, 'config.decay', config.decay ?? 0.95, Number.MIN_VALUE, 1 - 2 ** -52),
+    damping: normalizeSchedule(fn, 'config.damping', config.damping ?? DEFAULT_DAMPING, { min: 0 }),
+    dampingMode,
+    periods,
+    rank: normalizeSchedule(fn, 'config.rank', config.rank ?? 220, { min: 1, integer: true }),
+    oversample: normalizeSchedule(fn, 'config.oversample', config.oversample ?? 10, {
+      min: 0,
+      integer: true,
+    }),
+    powerIterations: assertInteger(fn, 'config.powerIterations', config.powerIterations ?? 3, 0),
+    truncation: oneOf(fn, 'config.truncation', config.truncation ?? 'post', ['pre', 'post']),
+    correctionFraction: assertNumber(
+      fn,
+      'config.correctionFraction',
+      config.correctionFraction ?? 0.2,
+      Number.MIN_VALUE,
+      1,
+    ),
+    rsvdRankRule: resolveRankRule(
+      fn,
+      'config.adaptiveRank.rsvd',
+      'rsvd',
+      config.adaptiveRank?.rsvd,
+    ),
+    brandRankRule: resolveRankRule(
+      fn,
+      'config.adaptiveRank.brand',
+      'brand',
+      config.adaptiveRank?.brand,
+    ),
+    eigenvalueCutoff: assertNumber(
+      fn,
+      'config.eigenvalueCutoff',
+      config.eigenvalueCutoff ?? 1e-10,
+      0,
+      1,
+    ),
+    brandRule: oneOf(fn, 'config.brandRule', config.brandRule ?? 'auto', ['auto', 'force']),
+    clip: clip === null ? null : assertNumber(fn, 'config.clip', clip, Number.MIN_VALUE),
+    exactAverage: oneOf(fn, 'config.exactAverage', config.exactAverage ?? false, [true, false]),
+  };
+}
+
+/**
+ * Whether a strategy Brand-tracks (some of) its factors.
+ * @internal
+ */
+export function usesBrand(strategy: StrategyName): boolean {
+  return strategy === 'b-kfac' || strategy === 'b-r-kfac' || strategy === 'b-kfac-c';
+}
+
+/**
+ * Whether a strategy keeps a dense copy of Brand-tracked factors and overwrites from it.
+ * @internal
+ */
+export function usesOverwrite(strategy: StrategyName): boolean {
+  return strategy === 'b-r-kfac' || strategy === 'b-kfac-c';
+}
+
+/**
+ * E4: the Brand period must be a multiple of the statistics period, the
+ * overwrite and correction periods multiples of the Brand period, at every
+ * epoch where any period changes.
+ */
+function checkPeriodConsistency(strategy: StrategyName, periods: ResolvedPeriods): void {
+  if (!usesBrand(strategy)) return;
+  const boundaries = new Set<number>();
+  for (const s of Object.values(periods)) for (const e of s.epochs) boundaries.add(e);
+  const fn = 'resolveConfig';
+  for (const epoch of [...boundaries].sort((x, y) => x - y)) {
+    const at = (s: NormalizedSchedule): number => scheduleValue(s, epoch);
+    const [update, brand] = [at(periods.update), at(periods.brand)];
+    if (brand % update !== 0) {
+      throw new InvalidScheduleError(
+        fn,
+        'config.periods.brand',
+        `a multiple of periods.update (${update}) at epoch ${epoch}`,
+        brand,
+        epoch,
+      );
+    }
+    if (!usesOverwrite(strategy)) continue;
+    const checks = [
+      ['overwrite', at(periods.overwrite)],
+      ...(strategy === 'b-kfac-c' ? [['correction', at(periods.correction)] as const] : []),
+    ] as const;
+    for (const [name, value] of checks) {
+      if (value % brand !== 0) {
+        throw new InvalidScheduleError(
+          fn,
+          `config.periods.${name}`,
+          `a multiple of periods.brand (${brand}) at epoch ${epoch}`,
+          value,
+          epoch,
+        );
+      }
+    }
+  }
+}
+
+function oneOf<T>(fn: string, arg: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new InvalidArgumentError(
+      fn,
+      arg,
+      `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
+      value,
+    );
+  }
+  return value as T;
+}

@@ -1,0 +1,92 @@
+/**
+ * Per-factor damping of the family (ALGORITHMS.md §3.2) and its plain form.
+ * @module
+ */
+import {
+  assertInteger,
+  assertNumber,
+  assertFiniteVector,
+  InvalidArgumentError,
+} from '@bkfac/linalg';
+
+/**
+ * A factor's damped inverse in the form `(U·diag(D − shift)·Uᵀ + mu·I)⁻¹`
+ * with `(U, D)` the factor's eigen-representation.
+ *
+ * @example
+ * ```ts
+ * import { factorDamping, type FactorDamping } from '@bkfac/kfactors';
+ * const damping: FactorDamping = factorDamping('tikhonov', new Float64Array([2, 1]), 0.5, 0.5, 1);
+ * console.log(damping); // {"mu":1.5,"shift":0}
+ * ```
+ */
+export interface FactorDamping {
+  /** Damping `μ > 0` added on the whole space. */
+  readonly mu: number;
+  /** Amount `c` subtracted from every retained eigenvalue (the continuation value; 0 without it). */
+  readonly shift: number;
+}
+
+/**
+ * Damping of one factor with eigenvalues `D` after `k` EA updates:
+ * `'adaptive'` (§3.2): `c = min D`, `μ = λ·max D + ρ^k + c`, i.e. the exact
+ * inverse of a matrix with eigenvalues `D_i + λ max D + ρ^k` on `span(U)` and
+ * `min D + λ max D + ρ^k` on its complement (a flat continuation of the
+ * truncated spectrum); `'tikhonov'`: `μ = λ·max D + ρ^k`, `c = 0`. The `ρ^k`
+ * term restores the identity initialisation of the zero-initialised average
+ * (§2.4). An empty `D` counts as `max D = min D = 0`.
+ *
+ * @param mode - `'adaptive'` or `'tikhonov'`
+ * @param values - retained eigenvalues (any order), finite
+ * @param lambda - damping `λ ≥ 0`
+ * @param decay - EA decay `ρ ∈ (0, 1)`
+ * @param updates - number `k ≥ 0` of EA updates of the factor
+ * @returns `{ mu, shift }`
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown mode or a parameter out of range
+ * @throws {@link @bkfac/linalg!NonFiniteError} if `values` holds NaN or ±Infinity
+ * @example
+ * ```ts
+ * import { factorDamping } from '@bkfac/kfactors';
+ * const { mu, shift } = factorDamping('adaptive', new Float64Array([4, 1]), 0.1, 0.5, 2);
+ * console.log([mu, shift]); // [1.65, 1]
+ * ```
+ */
+export function factorDamping(
+  mode: 'adaptive' | 'tikhonov',
+  values: Float64Array,
+  lambda: number,
+  decay: number,
+  updates: number,
+): FactorDamping {
+  const fn = 'factorDamping';
+  if (mode !== 'adaptive' && mode !== 'tikhonov') {
+    throw new InvalidArgumentError(fn, 'mode', "'adaptive' or 'tikhonov'", mode);
+  }
+  assertFiniteVector(fn, 'values', values);
+  assertNumber(fn, 'lambda', lambda, 0);
+  assertNumber(fn, 'decay', decay, Number.MIN_VALUE, 1);
+  assertInteger(fn, 'updates', updates, 0);
+  return factorDampingUnchecked(mode === 'adaptive', values, lambda, decay, updates);
+}
+
+/**
+ * Unchecked kernel of {@link factorDamping}.
+ * @internal
+ */
+export function factorDampingUnchecked(
+  continuation: boolean,
+  values: Float64Array,
+  lambda: number,
+  decay: number,
+  updates: number,
+): FactorDamping {
+  let max = 0;
+  let min = values.length > 0 ? Infinity : 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > max) max = v;
+    if (v < min) min = v;
+  }
+  const shift = continuation ? min : 0;
+  return { mu: lambda * max + decay ** updates + shift, shift };
+}

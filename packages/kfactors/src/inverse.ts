@@ -1,0 +1,92 @@
+/**
+ * Damped inverse application of one factor (ALGORITHMS.md §3.1–3.2) and of
+ * K-FAC's Kronecker-damped pair (§2.5).
+ * @module
+ */
+import { gemm, lowRankSolve } from '@bkfac/linalg';
+import type { Matrix } from '@bkfac/linalg';
+import ndarray from 'ndarray';
+import { factorDampingUnchecked } from './damping.js';
+import type { FactorState } from './state.js';
+import { columnMajor } from './statistics.js';
+import { scratch } from './workspace.js';
+
+/**
+ * `(Û + μI)⁻¹·M` (`side 'left'`) or `M·(Û + μI)⁻¹` (`'right'`) with the
+ * factor's per-factor damping; `out` may be `m` itself. The adaptive mode
+ * applies the inverse of `U·diag(D − c)·Uᵀ + μI` (§3.2).
+ * @internal
+ */
+export function applyFactorInverse(
+  factor: FactorState,
+  continuation: boolean,
+  lambda: number,
+  decay: number,
+  m: Matrix,
+  side: 'left' | 'right',
+  out: Matrix,
+): Matrix {
+  const d = factor.dim;
+  const rank = factor.values.length;
+  const { mu, shift } = factorDampingUnchecked(
+    continuation,
+    factor.values,
+    lambda,
+    decay,
+    factor.updates,
+  );
+  let values = factor.values;
+  if (shift !== 0) {
+    values = scratch(factor, 0, rank).subarray(0, rank);
+    for (let i = 0; i < rank; i++) values[i] = factor.values[i]! - shift;
+  }
+  return lowRankSolve(values, columnMajor(factor.vectors, d, rank), mu, m, {
+    side,
+    out,
+    // The bases are produced (and on restore checked) by bkfac itself.
+    orthonormalityCheck: 'off',
+  });
+}
+
+/**
+ * K-FAC's Kronecker-damped preconditioning (§2.5):
+ * `V = Q_G·[(Q_Gᵀ·∇W·Q_A) ⊘ (g·aᵀ + λ·max g·max a)]·Q_Aᵀ` with the identity-
+ * initialised eigenvalues `g = D_G + ρ^{k_G}`, `a = D_A + ρ^{k_A}` (`k` at the
+ * last decomposition). Both factors hold full eigenbases.
+ * @internal
+ */
+export function kroneckerPrecondition(
+  a: FactorState,
+  g: FactorState,
+  lambda: number,
+  decay: number,
+  gradient: Matrix,
+  out: Matrix,
+): Matrix {
+  const [rows, cols] = [g.dim, a.dim];
+  const qa = columnMajor(a.vectors, cols, cols);
+  const qg = columnMajor(g.vectors, rows, rows);
+  const work = (slot: number): Matrix =>
+    ndarray(scratch(g, slot, rows * cols), [rows, cols], [cols, 1], 0);
+  const rotated = gemm(qg, gemm(gradient, qa, { c: work(1) }), { transA: true, c: work(2) });
+  const ga = shiftedValues(g, decay);
+  const aa = shiftedValues(a, decay);
+  const damping = lambda * maxOf(ga) * maxOf(aa);
+  const r = rotated.data;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) r[i * cols + j]! /= ga[i]! * aa[j]! + damping;
+  }
+  return gemm(gemm(qg, rotated, { c: work(1) }), qa, { transB: true, c: out });
+}
+
+/** Identity-initialised eigenvalues `D + ρ^k` at the last decomposition. */
+function shiftedValues(factor: FactorState, decay: number): Float64Array {
+  const identity = decay ** factor.refreshedAt;
+  return Float64Array.from(factor.values, (v) => v + identity);
+}
+
+function maxOf(values: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]!);
+  return max;
+}

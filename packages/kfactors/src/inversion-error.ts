@@ -1,0 +1,149 @@
+/**
+ * How far a strategy's damped inverse is from the exact one (ALGORITHMS.md
+ * §15, E8), for error plots like the papers'.
+ * @module
+ */
+import { copy, eigh, eye, gemm, InvalidArgumentError } from '@bkfac/linalg';
+import type { Matrix } from '@bkfac/linalg';
+import { sumOfSquares } from './clipping.js';
+import { applyFactorInverse } from './inverse.js';
+import { averageMatrix } from './refresh.js';
+import type { LayerState } from './state.js';
+import type { FactorSide } from './statistics.js';
+
+/**
+ * Matrix norm of an error: `'spectral'` (`‖·‖₂`, the largest singular value)
+ * or `'frobenius'` (`‖·‖_F`).
+ *
+ * @example
+ * ```ts
+ * import type { ErrorNorm } from '@bkfac/kfactors';
+ * const norm: ErrorNorm = 'frobenius';
+ * console.log(norm); // frobenius
+ * ```
+ */
+export type ErrorNorm = 'spectral' | 'frobenius';
+
+/**
+ * Options of {@link inversionError}.
+ *
+ * @example
+ * ```ts
+ * import type { InversionErrorOptions } from '@bkfac/kfactors';
+ * const options: InversionErrorOptions = { norm: 'frobenius' };
+ * console.log(options.norm); // frobenius
+ * ```
+ */
+export interface InversionErrorOptions {
+  /** Norm of the error and of the reference (default `'spectral'`). */
+  readonly norm?: ErrorNorm;
+}
+
+/**
+ * Relative error of a factor's damped inverse, as the strategy applies it,
+ * against the exact damped inverse of the same statistics:
+ * `‖S − (K + μ·I)⁻¹‖ / ‖(K + μ·I)⁻¹‖` where `K` is the exact zero-initialised
+ * EA over every `T_updt` step, `μ = λ·λ_max(K) + ρ^k` (`k` its update count;
+ * the common full-rank limit of every strategy, E8), and `S` the strategy's
+ * inverse (its own representation, damping mode and staleness; `kfac` with
+ * Kronecker damping is measured with per-factor `'tikhonov'` damping of its
+ * decomposition, the Kronecker damping having no per-factor form).
+ * Costs a dense `eigh` of `K` (`O(d³)`): a diagnostic, not for every step.
+ *
+ * @param state - a refreshed layer state whose factor keeps a dense average
+ *   (dense-tracked factors, B-R copies, or `exactAverage: true`)
+ * @param side - `'A'` or `'G'`
+ * @param options - the norm
+ * @returns the relative error (0 for an exact inverse)
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `side` or the norm is unknown, the factor keeps no dense
+ *   average, or it has never been refreshed
+ * @throws {@link @bkfac/linalg!ConvergenceError} if the dense eigensolver does not converge
+ * @example
+ * ```ts
+ * import { createLayerState, inversionError, updateLayer } from '@bkfac/kfactors';
+ * import { fromRows } from '@bkfac/linalg';
+ * const state = createLayerState({ strategy: 'kfac' }, { inputDim: 2, outputDim: 1, batchSize: 2 });
+ * updateLayer(state, { step: 0, epoch: 0 }, { inputs: fromRows([[0.5, 1], [-1, 1]]), gradients: fromRows([[0.1], [-0.2]]) });
+ * console.log(inversionError(state, 'A') < 1e-14); // true
+ * ```
+ */
+export function inversionError(
+  state: LayerState,
+  side: FactorSide,
+  options: InversionErrorOptions = {},
+): number {
+  const fn = 'inversionError';
+  if (side !== 'A' && side !== 'G') throw new InvalidArgumentError(fn, 'side', "'A' or 'G'", side);
+  const norm = options.norm ?? 'spectral';
+  if (norm !== 'spectral' && norm !== 'frobenius') {
+    throw new InvalidArgumentError(fn, 'options.norm', "'spectral' or 'frobenius'", norm);
+  }
+  const factor = side === 'A' ? state.a : state.g;
+  if (factor.average === null) {
+    throw new InvalidArgumentError(
+      fn,
+      'state',
+      'a factor with a dense average (create the state with exactAverage: true)',
+      `a Brand-only ${side} factor`,
+    );
+  }
+  if (factor.refreshedAt < 0) {
+    throw new InvalidArgumentError(
+      fn,
+      'state',
+      'a refreshed factor (call updateLayer first)',
+      'none',
+    );
+  }
+  const { decay, dampingMode } = state.config;
+  const lambda = state.damping;
+  const d = factor.dim;
+  const exact = eigh(averageMatrix(factor));
+  const top = Math.max(exact.values[0] ?? 0, 0);
+  const mu = lambda * top + decay ** factor.averageUpdates;
+  const inverse = Float64Array.from(exact.values, (v) => 1 / (v + mu));
+  const reference = scaledProduct(exact.vectors, inverse);
+  const identity = eye(d);
+  const strategy = applyFactorInverse(
+    factor,
+    dampingMode === 'adaptive',
+    lambda,
+    decay,
+    identity,
+    'left',
+    identity,
+  );
+  const difference = symmetricDifference(strategy, reference);
+  if (norm === 'frobenius') {
+    let reference2 = 0;
+    for (const v of inverse) reference2 += v * v;
+    return Math.sqrt(sumOfSquares(difference) / reference2);
+  }
+  const { values } = eigh(difference, { valuesOnly: true });
+  const largest = Math.max(Math.abs(values[0]!), Math.abs(values[d - 1]!));
+  return largest / inverse[d - 1]!;
+}
+
+/** `Q·diag(s)·Qᵀ`. */
+function scaledProduct(q: Matrix, s: Float64Array): Matrix {
+  const scaled = copy(q);
+  const n = scaled.shape[1]!;
+  const data = scaled.data;
+  for (let i = 0; i < data.length; i++) data[i]! *= s[i % n]!;
+  return gemm(scaled, q, { transB: true });
+}
+
+/** `((S − R) + (S − R)ᵀ)/2`, exactly symmetric for the eigensolver. */
+function symmetricDifference(s: Matrix, r: Matrix): Matrix {
+  const n = s.shape[0]!;
+  const out = copy(s);
+  const o = out.data;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = 0.5 * (s.get(i, j) - r.get(i, j) + s.get(j, i) - r.get(j, i));
+      o[i * n + j] = v;
+      o[j * n + i] = v;
+    }
+  }
+  return out;
+}

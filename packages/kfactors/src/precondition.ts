@@ -1,0 +1,255 @@
+/**
+ * Layer preconditioning (ALGORITHMS.md §3.3, §2.5) with per-layer RMS
+ * clipping (§2.6), dense and factored (§3.4).
+ * @module
+ */
+import {
+  assertFinite,
+  assertShape,
+  gemm,
+  InvalidArgumentError,
+  NonFiniteError,
+  syrk,
+  zeros,
+} from '@bkfac/linalg';
+import type { Matrix } from '@bkfac/linalg';
+import ndarray from 'ndarray';
+import { clipScale, sumOfSquares } from './clipping.js';
+import { applyFactorInverse, kroneckerPrecondition } from './inverse.js';
+import type { LayerState } from './state.js';
+import { checkBatch } from './statistics.js';
+import { scratch } from './workspace.js';
+
+/**
+ * A preconditioned, clipped weight update `V` (bias in the last column).
+ *
+ * @example
+ * ```ts
+ * import type { PreconditionResult } from '@bkfac/kfactors';
+ * import { zeros } from '@bkfac/linalg';
+ * const r: PreconditionResult = { update: zeros(3, 5), rms: 0, scale: 1 };
+ * console.log(r.scale); // 1
+ * ```
+ */
+export interface PreconditionResult {
+  /** `V = ν·(Γ̂ + μ_G I)⁻¹·∇W·(Â + μ_A I)⁻¹`, `d_out x d_A`. */
+  readonly update: Matrix;
+  /** RMS of the update before clipping. */
+  readonly rms: number;
+  /** Clipping factor `ν = min(1, κ/rms)` already applied (1 without clipping). */
+  readonly scale: number;
+}
+
+/**
+ * Options of {@link precondition}.
+ *
+ * @example
+ * ```ts
+ * import type { PreconditionOptions } from '@bkfac/kfactors';
+ * import { zeros } from '@bkfac/linalg';
+ * const options: PreconditionOptions = { out: zeros(3, 5) };
+ * console.log(options.out?.shape); // [3, 5]
+ * ```
+ */
+export interface PreconditionOptions {
+  /** `d_out x d_A` output, overwritten and returned (may be the gradient itself). */
+  readonly out?: Matrix;
+}
+
+/**
+ * The preconditioned gradient of a layer,
+ * `V = (Γ̂ + μ_G I)⁻¹·∇W·(Â + μ_A I)⁻¹` (G on the left, A on the right, each
+ * with its own damping per `dampingMode`; `kfac` with `'kronecker'` uses §2.5),
+ * then clipped per layer: `V ← min(1, κ/RMS(V))·V` (§2.6). Cost
+ * `≈ 4·d_out·d_A·(m_G + m_A)` flops (cubic in width for `kfac`).
+ *
+ * @param state - a layer state updated at least once by {@link updateLayer}
+ * @param gradient - `∇W`, `d_out x d_A` (bias gradient in the last column), any strides
+ * @param options - optional output buffer
+ * @returns the update, its pre-clip RMS and the clip factor
+ * @throws {@link @bkfac/linalg!ShapeError} if `gradient` or `out` is not `d_out x d_A`
+ * @throws {@link @bkfac/linalg!NonFiniteError} if `gradient` holds NaN or ±Infinity, or the update overflows
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if a factor has never been refreshed (no step-0 update yet)
+ * @example
+ * ```ts
+ * import { createLayerState, precondition, updateLayer } from '@bkfac/kfactors';
+ * import { fromRows } from '@bkfac/linalg';
+ * const state = createLayerState({ strategy: 'rs-kfac', rank: 2, clip: null }, { inputDim: 2, outputDim: 1, batchSize: 2 });
+ * const x = fromRows([[0.5, 1], [-1, 1]]);
+ * const e = fromRows([[0.1], [-0.2]]);
+ * updateLayer(state, { step: 0, epoch: 0 }, { inputs: x, gradients: e });
+ * const { update } = precondition(state, fromRows([[0.25, -0.1]]));
+ * console.log(update.shape); // [1, 2]
+ * ```
+ */
+export function precondition(
+  state: LayerState,
+  gradient: Matrix,
+  options: PreconditionOptions = {},
+): PreconditionResult {
+  const fn = 'precondition';
+  const { inputDim: cols, outputDim: rows } = state;
+  assertShape(fn, 'gradient', gradient, [rows, cols]);
+  assertFinite(fn, 'gradient', gradient);
+  const out = options.out ?? zeros(rows, cols);
+  if (options.out !== undefined) assertShape(fn, 'options.out', out, [rows, cols]);
+  checkRefreshed(fn, state);
+  const { a, g, config, damping: lambda } = state;
+  if (config.dampingMode === 'kronecker') {
+    kroneckerPrecondition(a, g, lambda, config.decay, gradient, out);
+  } else {
+    const adaptive = config.dampingMode === 'adaptive';
+    const left = ndarray(scratch(state, 0, rows * cols), [rows, cols], [cols, 1], 0);
+    applyFactorInverse(g, adaptive, lambda, config.decay, gradient, 'left', left);
+    applyFactorInverse(a, adaptive, lambda, config.decay, left, 'right', out);
+  }
+  const squares = sumOfSquares(out);
+  if (!Number.isFinite(squares)) throw new NonFiniteError(fn, 'result', 'the update', squares);
+  const rms = Math.sqrt(squares / (rows * cols));
+  const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
+  if (scale !== 1) scaleInPlace(out, scale);
+  return { update: out, rms, scale };
+}
+
+/**
+ * A preconditioned update in factored form, `V = left·rightᵀ` (rank ≤ `n`),
+ * with the clip factor already folded into `left`.
+ *
+ * @example
+ * ```ts
+ * import { expandFactored, type FactoredUpdate } from '@bkfac/kfactors';
+ * import { fromRows, toRows } from '@bkfac/linalg';
+ * const f: FactoredUpdate = { left: fromRows([[2]]), right: fromRows([[1], [3]]), rms: 1, scale: 1 };
+ * console.log(toRows(expandFactored(f))); // [[2, 6]]
+ * ```
+ */
+export interface FactoredUpdate {
+  /** `L = ν·(Γ̂ + μ_G I)⁻¹·Eᵀ`, `d_out x n`. */
+  readonly left: Matrix;
+  /** `R = (Â + μ_A I)⁻¹·X̃ᵀ`, `d_A x n`. */
+  readonly right: Matrix;
+  /** RMS of `L·Rᵀ` before clipping, from the factors alone. */
+  readonly rms: number;
+  /** Clipping factor `ν` (folded into `left`). */
+  readonly scale: number;
+}
+
+/**
+ * The linear-in-width preconditioning of §3.4 for a layer whose gradient is
+ * the batch gradient `∇W = Eᵀ·X̃` (mean loss, so `E` already carries the `1/n`):
+ * `V = L·Rᵀ` with `L = (Γ̂ + μ_G I)⁻¹·Eᵀ` and `R = (Â + μ_A I)⁻¹·X̃ᵀ`, each
+ * `O(d·m·n)`; the clipping RMS is `√(trace((LᵀL)(RᵀR)) / (d_out·d_A))` in
+ * `O((d_out + d_A)·n²)`, so `V` is never formed. Equals {@link precondition}
+ * on `Eᵀ·X̃` (per-factor damping modes only).
+ *
+ * @param state - a layer state updated at least once by {@link updateLayer}
+ * @param inputs - `X̃`, `n x d_A`
+ * @param gradients - `E`, `n x d_out` (gradients of the batch-mean loss)
+ * @returns `{ left, right, rms, scale }` with `V = left·rightᵀ`
+ * @throws {@link @bkfac/linalg!ShapeError} if the batches have the wrong widths, no rows, or different `n`
+ * @throws {@link @bkfac/linalg!NonFiniteError} if a batch holds NaN or ±Infinity
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} with `'kronecker'` damping (not a Kronecker product of
+ *   per-factor inverses) or if a factor has never been refreshed
+ * @example
+ * ```ts
+ * import { createLayerState, expandFactored, precondition, preconditionFactored, updateLayer } from '@bkfac/kfactors';
+ * import { fromRows, gemm } from '@bkfac/linalg';
+ * const state = createLayerState({ strategy: 'b-kfac', rank: 1, brandRule: 'force' }, { inputDim: 2, outputDim: 2, batchSize: 2 });
+ * const x = fromRows([[0.5, 1], [-1, 1]]);
+ * const e = fromRows([[0.1, 0], [-0.2, 0.3]]);
+ * updateLayer(state, { step: 0, epoch: 0 }, { inputs: x, gradients: e });
+ * const v = expandFactored(preconditionFactored(state, x, e));
+ * const dense = precondition(state, gemm(e, x, { transA: true })).update;
+ * console.log(Math.abs(v.get(1, 0) - dense.get(1, 0)) < 1e-12); // true
+ * ```
+ */
+export function preconditionFactored(
+  state: LayerState,
+  inputs: Matrix,
+  gradients: Matrix,
+): FactoredUpdate {
+  const fn = 'preconditionFactored';
+  const { inputDim: cols, outputDim: rows, a, g, config, damping: lambda } = state;
+  const n = checkBatch(fn, 'inputs', inputs, cols);
+  const ng = checkBatch(fn, 'gradients', gradients, rows);
+  if (ng !== n) {
+    throw new InvalidArgumentError(fn, 'gradients', `${n} rows, as many as inputs`, `${ng} rows`);
+  }
+  if (config.dampingMode === 'kronecker') {
+    throw new InvalidArgumentError(
+      fn,
+      'state.config.dampingMode',
+      "'adaptive' or 'tikhonov' (Kronecker damping does not factor; use precondition)",
+      config.dampingMode,
+    );
+  }
+  checkRefreshed(fn, state);
+  const adaptive = config.dampingMode === 'adaptive';
+  const solve = (factor: LayerState['a'], batch: Matrix): Matrix =>
+    applyFactorInverse(
+      factor,
+      adaptive,
+      lambda,
+      config.decay,
+      batch.transpose(1, 0),
+      'left',
+      zeros(factor.dim, n, 'col'),
+    );
+  const left = solve(g, gradients);
+  const right = solve(a, inputs);
+  // ‖L·Rᵀ‖_F² = trace((LᵀL)(RᵀR)) = Σ_ij (LᵀL)_ij (RᵀR)_ij (both symmetric).
+  const pl = syrk(left, { trans: true }).data;
+  const pr = syrk(right, { trans: true }).data;
+  let trace = 0;
+  for (let i = 0; i < n * n; i++) trace += pl[i]! * pr[i]!;
+  if (!Number.isFinite(trace)) throw new NonFiniteError(fn, 'result', 'the update', trace);
+  const rms = Math.sqrt(Math.max(trace, 0) / (rows * cols));
+  const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
+  if (scale !== 1) scaleInPlace(left, scale);
+  return { left, right, rms, scale };
+}
+
+/**
+ * The dense update `V = left·rightᵀ` of a {@link FactoredUpdate}
+ * (`O(d_out·d_A·n)`; an optimizer may instead apply `W ← W − lr·L·Rᵀ` as one GEMM).
+ *
+ * @param update - a factored update
+ * @param out - optional `d_out x d_A` output
+ * @returns `out` or a fresh matrix
+ * @throws {@link @bkfac/linalg!ShapeError} if the factors' column counts differ or `out` has the wrong shape
+ * @throws {@link @bkfac/linalg!NonFiniteError} if a factor holds NaN or ±Infinity
+ * @example
+ * ```ts
+ * import { expandFactored } from '@bkfac/kfactors';
+ * import { fromRows, toRows } from '@bkfac/linalg';
+ * console.log(toRows(expandFactored({ left: fromRows([[1], [2]]), right: fromRows([[3]]), rms: 0, scale: 1 }))); // [[3], [6]]
+ * ```
+ */
+export function expandFactored(update: FactoredUpdate, out?: Matrix): Matrix {
+  return gemm(update.left, update.right, {
+    transB: true,
+    ...(out === undefined ? {} : { c: out }),
+  });
+}
+
+function checkRefreshed(fn: string, state: LayerState): void {
+  for (const factor of [state.a, state.g]) {
+    if (factor.refreshedAt < 0) {
+      throw new InvalidArgumentError(
+        fn,
+        'state',
+        `a layer whose ${factor.side} factor has been refreshed (call updateLayer at step 0 first)`,
+        'a state without a decomposition',
+      );
+    }
+  }
+}
+
+function scaleInPlace(a: Matrix, s: number): void {
+  const [m, n] = a.shape as [number, number];
+  const [s0, s1] = a.stride as [number, number];
+  const d = a.data;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0, p = a.offset + i * s0; j < n; j++, p += s1) d[p]! *= s;
+  }
+}

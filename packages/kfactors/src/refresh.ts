@@ -1,0 +1,261 @@
+/**
+ * Per-factor work of one step (ALGORITHMS.md §13 with the §15 decisions):
+ * EA update, dense decompositions, Brand steps, B-R overwrites and B-KFAC-c
+ * corrections. Inputs are validated by the caller ({@link updateLayer}).
+ * @module
+ */
+import {
+  brandEighUpdate,
+  copy,
+  createRng,
+  eigh,
+  rayleighRitzCorrection,
+  reigh,
+  syrk,
+} from '@bkfac/linalg';
+import type { LowRankEigen, Matrix } from '@bkfac/linalg';
+import ndarray from 'ndarray';
+import type { ResolvedConfig } from './config.js';
+import { usesOverwrite } from './config.js';
+import { nextRank, truncationRatio } from './adaptive-rank.js';
+import { scheduleValue } from './schedule.js';
+import type { FactorState } from './state.js';
+import { batchScale, columnMajor, scaledTransposeInto } from './statistics.js';
+import { factorWorkspace } from './workspace.js';
+
+/**
+ * Schedules resolved at one step.
+ * @internal
+ */
+export interface StepParams {
+  /** Global step `t`. */
+  readonly step: number;
+  /** `T_updt`. */
+  readonly update: number;
+  /** `T_inv`. */
+  readonly inverse: number;
+  /** `T_brand`. */
+  readonly brand: number;
+  /** `T_rsvd`. */
+  readonly overwrite: number;
+  /** `T_corr`. */
+  readonly correction: number;
+  /** Scheduled rank. */
+  readonly rank: number;
+  /** Oversampling. */
+  readonly oversample: number;
+}
+
+/** @internal */
+export function stepParams(config: ResolvedConfig, step: number, epoch: number): StepParams {
+  const at = (s: Parameters<typeof scheduleValue>[0]): number => scheduleValue(s, epoch);
+  const p = config.periods;
+  return {
+    step,
+    update: at(p.update),
+    inverse: at(p.inverse),
+    brand: at(p.brand),
+    overwrite: at(p.overwrite),
+    correction: at(p.correction),
+    rank: at(config.rank),
+    oversample: at(config.oversample),
+  };
+}
+
+/**
+ * Whether `factor` consumes its batch statistics at this step.
+ * @internal
+ */
+export function factorNeedsBatch(factor: FactorState, params: StepParams): boolean {
+  const t = params.step;
+  return (
+    (factor.average !== null && t % params.update === 0) ||
+    (factor.tracking === 'brand' && t % params.brand === 0)
+  );
+}
+
+/**
+ * All of one factor's work at one step. `batch` is the validated `n x d`
+ * batch (`X̃` or `E`), present whenever {@link factorNeedsBatch} holds.
+ * @internal
+ */
+export function advanceFactor(
+  factor: FactorState,
+  batch: Matrix | null,
+  config: ResolvedConfig,
+  params: StepParams,
+): void {
+  const t = params.step;
+  if (params.rank !== factor.scheduledRank) {
+    factor.scheduledRank = params.rank;
+    factor.rank = Math.min(params.rank, factor.dim);
+  }
+  if (factor.average !== null && t % params.update === 0) {
+    accumulate(factor, batch!, config.decay);
+    if (factor.tracking === 'dense') factor.updates = factor.averageUpdates;
+  }
+  if (factor.tracking === 'dense') {
+    if (t % params.inverse !== 0) return;
+    commit(factor, decomposeDense(factor, config, params), config);
+    factor.refreshedAt = factor.updates;
+    if (config.strategy !== 'kfac') adapt(factor, config.rsvdRankRule, t, params.inverse);
+    return;
+  }
+  if (t % params.brand !== 0) return;
+  if (usesOverwrite(config.strategy) && t % params.overwrite === 0 && t > params.inverse) {
+    // B-R overwrite (E5: only when it really happens; E6: no correction on these steps).
+    commit(factor, randomizedEigen(factor, config, params, 'svd'), config);
+    factor.updates = factor.averageUpdates;
+  } else {
+    let next = brandStep(factor, batch!, config);
+    if (config.strategy === 'b-kfac-c' && t % params.correction === 0) {
+      next = correct(factor, next, config.correctionFraction);
+    }
+    commit(factor, next, config);
+    factor.updates += 1;
+  }
+  factor.refreshedAt = factor.updates;
+  adapt(factor, config.brandRankRule, t, params.brand);
+}
+
+/** `K ← ρK + (1−ρ)K_b` on the dense average, in place. */
+function accumulate(factor: FactorState, batch: Matrix, decay: number): void {
+  const d = factor.dim;
+  const n = batch.shape[0]!;
+  const k = ndarray(factor.average!, [d, d], [d, 1], 0);
+  syrk(batch, { trans: true, alpha: (1 - decay) * batchScale(factor.side, n), beta: decay, c: k });
+  factor.averageUpdates += 1;
+}
+
+/** Decomposition of a dense-tracked factor: full EVD (`kfac`), SREVD (`sre-kfac`) or RSVD. */
+function decomposeDense(
+  factor: FactorState,
+  config: ResolvedConfig,
+  params: StepParams,
+): LowRankEigen {
+  if (config.strategy === 'kfac') return eigh(averageMatrix(factor));
+  return randomizedEigen(
+    factor,
+    config,
+    params,
+    config.strategy === 'sre-kfac' ? 'rayleigh-ritz' : 'svd',
+  );
+}
+
+/**
+ * Rank-`r` randomized eigendecomposition of the dense average: the RSVD route
+ * of RS-KFAC / B-R overwrites (`'svd'`: vectors `Q·V̂` and singular values of
+ * `K·Q`, §4.2) or SRE-KFAC's Rayleigh–Ritz (§4.3).
+ */
+function randomizedEigen(
+  factor: FactorState,
+  config: ResolvedConfig,
+  params: StepParams,
+  method: 'svd' | 'rayleigh-ritz',
+): LowRankEigen {
+  const d = factor.dim;
+  const rank = factor.rank;
+  const rng = createRng(factor.rng);
+  const result = reigh(averageMatrix(factor), rank, {
+    method,
+    oversample: Math.min(params.oversample, d - rank),
+    powerIters: config.powerIterations,
+    rng,
+  });
+  factor.rng = rng.state();
+  return result;
+}
+
+/**
+ * One Brand step `K⁺ = ρ·U·diag(D)·Uᵀ + M·Mᵀ` (§5.3): `'post'` truncates the
+ * result to `r`, `'pre'` truncates the input to `r` and keeps `r + n'`.
+ */
+function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): LowRankEigen {
+  const d = factor.dim;
+  const [n] = batch.shape as [number, number];
+  const m = factor.values.length;
+  const r = factor.rank;
+  const kept = Math.min(m, r);
+  const post = config.truncation === 'post';
+  const columns = Math.min(post ? r : kept + n, kept + n, d);
+  const work = factorWorkspace(factor, d * n, columns);
+  const increment = columnMajor(work.increment, d, n);
+  scaledTransposeInto(increment, batch, Math.sqrt((1 - config.decay) * batchScale(factor.side, n)));
+  const prev: LowRankEigen = {
+    values: factor.values.subarray(0, kept),
+    vectors: columnMajor(factor.vectors, d, m).hi(d, kept),
+  };
+  return brandEighUpdate(prev, increment, {
+    decay: config.decay,
+    ...(post ? { rank: r } : {}),
+    out: { values: work.values, vectors: columnMajor(work.vectors, d, work.values.length) },
+  });
+}
+
+/**
+ * B-KFAC-c correction (§7): Rayleigh–Ritz of `round(φ·m + 1)` random columns
+ * of `U` against the dense average (E10: `Math.round`), pairs re-sorted.
+ */
+function correct(factor: FactorState, rep: LowRankEigen, fraction: number): LowRankEigen {
+  const rng = createRng(factor.rng);
+  const corrected = rayleighRitzCorrection(rep, averageMatrix(factor), { fraction, rng });
+  factor.rng = rng.state();
+  return corrected;
+}
+
+/**
+ * Stores a new representation: relative cut-off (E9), copy into the
+ * factor's buffers (reused when the size is unchanged), ratio history.
+ */
+function commit(factor: FactorState, rep: LowRankEigen, config: ResolvedConfig): void {
+  const d = factor.dim;
+  const m = rep.values.length;
+  if (factor.values.length !== m) {
+    factor.values = new Float64Array(m);
+    factor.vectors = new Float64Array(d * m);
+  }
+  factor.values.set(rep.values);
+  applyCutoff(factor.values, config.eigenvalueCutoff);
+  factor.vectors.set(columnMajorData(rep.vectors, d, m));
+  const rule = factor.tracking === 'brand' ? config.brandRankRule : config.rsvdRankRule;
+  const ratio = truncationRatio(factor.values);
+  if (rule !== null && ratio !== null && config.strategy !== 'kfac') {
+    factor.ratios.push(ratio);
+    if (factor.ratios.length > rule.historyLength) factor.ratios.shift();
+  }
+}
+
+/** §8: adapt the rank every `period·multiplier` steps (not at step 0). */
+function adapt(
+  factor: FactorState,
+  rule: ResolvedConfig['rsvdRankRule'],
+  step: number,
+  period: number,
+): void {
+  if (rule === null || step === 0 || step % (period * rule.periodMultiplier) !== 0) return;
+  factor.rank = nextRank(rule, factor.rank, factor.ratios, factor.dim);
+}
+
+/** E9: eigenvalues `≤ tol·max` (negative ones included) become 0. */
+function applyCutoff(values: Float64Array, tol: number): void {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  const threshold = tol * max;
+  for (let i = 0; i < values.length; i++) if (!(values[i]! > threshold)) values[i] = 0;
+}
+
+/**
+ * The dense average as a `d x d` matrix view.
+ * @internal
+ */
+export function averageMatrix(factor: FactorState): Matrix {
+  const d = factor.dim;
+  return ndarray(factor.average!, [d, d], [d, 1], 0);
+}
+
+/** The entries of a `d x m` matrix in column-major order (no copy when already so stored). */
+function columnMajorData(a: Matrix, d: number, m: number): Float64Array {
+  const [s0, s1] = a.stride as [number, number];
+  const contiguous = s0 === 1 && (s1 === d || m <= 1);
+  return contiguous ? a.data.subarray(a.offset, a.offset + d * m) : copy(a, 'col').data;
+}
