@@ -67,6 +67,16 @@ export function measure(
   };
 }
 
+/** Least-squares slope of log(y) against log(x): 1 means linear growth. */
+export function logLogSlope(points: readonly (readonly [number, number])[]): number {
+  const xs = points.map(([x]) => Math.log(x));
+  const ys = points.map(([, y]) => Math.log(y));
+  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  const num = xs.reduce((acc, x, i) => acc + (x - mx) * (ys[i]! - my), 0);
+  return num / xs.reduce((acc, x) => acc + (x - mx) ** 2, 0);
+}
+
 /** `12.3 ms ±4%` style rendering of a {@link Stats}. */
 export function formatStats(s: Stats): string {
   return `${formatMs(s.median)} ±${(s.relIqr * 50).toFixed(0)}%`;

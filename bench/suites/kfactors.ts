@@ -23,6 +23,7 @@ import { createRng, gaussianMatrix, gemm, type Matrix } from '@bkfac/linalg';
 import {
   formatMs,
   formatRatio,
+  logLogSlope,
   measure,
   runNumpy,
   writeResults,
@@ -132,16 +133,6 @@ function applyCost(strategy: StrategyName, d: number): ApplyRow {
   return { strategy, d, dense, factored };
 }
 
-/** Least-squares slope of log(time) against log(d). */
-function slope(points: readonly (readonly [number, number])[]): number {
-  const xs = points.map(([d]) => Math.log(d));
-  const ys = points.map(([, t]) => Math.log(t));
-  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-  const [mx, my] = [mean(xs), mean(ys)];
-  const num = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0);
-  return num / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
-}
-
 /** numpy's dense eigh (1 thread) of d x d matrices, median ms: context for `kfac`. */
 function numpyEigh(sizes: readonly number[]): Map<number, number> | null {
   const text = runNumpy(`
@@ -190,8 +181,10 @@ export default function run(): void {
     refresh.find((r) => r.strategy === s && r.d === d)!;
   const applyOf = (s: StrategyName, d: number): ApplyRow =>
     apply.find((r) => r.strategy === s && r.d === d)!;
-  const brandSlope = slope(SIZES.map((d) => [d, refreshOf('b-kfac', d).stats.median] as const));
-  const factoredSlope = slope(
+  const brandSlope = logLogSlope(
+    SIZES.map((d) => [d, refreshOf('b-kfac', d).stats.median] as const),
+  );
+  const factoredSlope = logLogSlope(
     SIZES.map((d) => [d, applyOf('b-kfac', d).factored!.median] as const),
   );
   const speedup2048 = refreshOf('kfac', 2048).stats.median / refreshOf('b-kfac', 2048).stats.median;

@@ -7,9 +7,7 @@
  * Writes bench/results/linalg-lowrank.{md,json,svg}.
  */
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import {
   brandEighUpdate,
   copy,
@@ -29,12 +27,14 @@ import {
 import {
   formatMs,
   formatRatio,
+  logLogSlope,
   measure,
   resultsDir,
   runNumpy,
   writeResults,
   type Stats,
 } from '../harness.js';
+import { renderVegaLiteSvg } from '../plot.js';
 
 const RANK = 128;
 const BATCH = 128;
@@ -118,21 +118,6 @@ print(sorted(ts)[1])
   return text === null ? null : Number(text.trim());
 }
 
-/** Least-squares slope of log(time) against log(d). */
-function logLogSlope(points: readonly (readonly [number, number])[]): number {
-  const xs = points.map(([d]) => Math.log(d));
-  const ys = points.map(([, t]) => Math.log(t));
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let num = 0;
-  let den = 0;
-  xs.forEach((x, i) => {
-    num += (x - mx) * (ys[i]! - my);
-    den += (x - mx) ** 2;
-  });
-  return num / den;
-}
-
 /** `‖A − V·diag(λ)·Vᵀ‖₂` via the dense eigenvalues of the (symmetric) difference. */
 function spectralError(a: Matrix, values: Float64Array, vectors: Matrix): number {
   const scaled = gemm(vectors, diagonal(values));
@@ -141,34 +126,11 @@ function spectralError(a: Matrix, values: Float64Array, vectors: Matrix): number
   return Math.max(Math.abs(ev[0]!), Math.abs(ev[ev.length - 1]!));
 }
 
-interface SvgLibraries {
-  vl: { compile(spec: unknown): { spec: unknown } };
-  vega: {
-    parse(spec: unknown): unknown;
-    View: new (runtime: unknown, options: { renderer: string }) => { toSVG(): Promise<string> };
-  };
-}
-
-/** vega and vega-lite are dependencies of @bkfac/nn: resolve them from there. */
-async function loadSvgLibraries(): Promise<SvgLibraries | null> {
-  try {
-    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-    const req = createRequire(join(root, 'packages', 'nn', 'package.json'));
-    const vega = (await import(pathToFileURL(req.resolve('vega')).href)) as SvgLibraries['vega'];
-    const vl = (await import(pathToFileURL(req.resolve('vega-lite')).href)) as SvgLibraries['vl'];
-    return { vega, vl };
-  } catch {
-    return null;
-  }
-}
-
-/** Log-log SVG of median time vs d, one line per series (null without vega). */
+/** Log-log SVG of median time vs d, one line per series. */
 export async function renderPlot(
   rows: { d: number; series: string; ms: number }[],
-): Promise<string | null> {
-  const libs = await loadSvgLibraries();
-  if (libs === null) return null;
-  const spec = {
+): Promise<string> {
+  return renderVegaLiteSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Brand eigen-update (r = n = ${RANK}) vs dense eigh: time vs d`,
     width: 520,
@@ -180,11 +142,7 @@ export async function renderPlot(
       y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'time (ms, median)' },
       color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
     },
-  };
-  const view = new libs.vega.View(libs.vega.parse(libs.vl.compile(spec).spec), {
-    renderer: 'none',
   });
-  return view.toSVG();
 }
 
 interface StreamResult {
@@ -332,7 +290,7 @@ export default async function run(): Promise<void> {
       : SIZES.map((d) => ({ d, series: 'numpy Brand step (1 thread)', ms: numpy.get(d)! }))),
   ];
   const svg = await renderPlot(plotRows);
-  if (svg !== null) writeFileSync(join(resultsDir, 'linalg-lowrank.svg'), svg);
+  writeFileSync(join(resultsDir, 'linalg-lowrank.svg'), svg);
 
   writeResults(
     'linalg-lowrank',
@@ -357,9 +315,7 @@ export default async function run(): Promise<void> {
           "'stable' = three-step residual safeguard (ALGORITHMS.md §5.7) + default probe orthonormality check; 'naive' = the reference code's step.",
           'numpy step = the naive algorithm (one projection, thin QR, eigh of the core, top-r rotation) on OpenBLAS, 1 thread.',
           'dense eigh = bkfac `eigh` (with vectors) of the same d x d matrix `V·diag(λ)·Vᵀ + M·Mᵀ`; one sample for d ≥ 1024.',
-          svg === null
-            ? 'SVG plot not rendered (vega/vega-lite not resolvable).'
-            : 'Plot: [linalg-lowrank.svg](linalg-lowrank.svg).',
+          'Plot: [linalg-lowrank.svg](linalg-lowrank.svg).',
         ],
       },
       {
