@@ -55,7 +55,12 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
   const kb = transB ? bc : br;
   const n = transB ? br : bc;
   if (k !== kb) {
-    throw new ShapeError('gemm', 'b', transB ? `[n, ${k}] (transB)` : `[${k}, n]`, `[${br}, ${bc}]`);
+    throw new ShapeError(
+      'gemm',
+      'b',
+      transB ? `[n, ${k}] (transB)` : `[${k}, n]`,
+      `[${br}, ${bc}]`,
+    );
   }
   assertFinite('gemm', 'a', a);
   assertFinite('gemm', 'b', b);

@@ -1,0 +1,73 @@
+/**
+ * Checkpoint files: encoded trees written atomically (temp file, fsync, rename).
+ * @module
+ */
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { decodeTree, encodeTree } from './codec.js';
+
+/**
+ * Writes `value` (plain data, see {@link encodeTree}) to `path` atomically:
+ * the bytes go to a temporary file in the same folder, are flushed to disk,
+ * then renamed over `path`, so a crash leaves either the old file or the new
+ * one, never a torn one.
+ *
+ * @param path - destination file (its folder is created if missing)
+ * @param value - the tree to save
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `value` holds unsupported data
+ * @example
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from '@bkfac/nn';
+ * import { join } from 'node:path';
+ * import { tmpdir } from 'node:os';
+ * const path = join(tmpdir(), 'demo.ckpt');
+ * saveCheckpoint(path, { step: 1 });
+ * console.log(loadCheckpoint(path)); // {"step": 1}
+ * ```
+ */
+export function saveCheckpoint(path: string, value: unknown): void {
+  const bytes = encodeTree(value);
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const fd = openSync(temp, 'w');
+  try {
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(temp, path);
+}
+
+/**
+ * Reads a checkpoint written by {@link saveCheckpoint}.
+ *
+ * @param path - checkpoint file
+ * @returns the saved tree
+ * @throws {@link DataFormatError} if the file is corrupt or truncated
+ * @example
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from '@bkfac/nn';
+ * import { join } from 'node:path';
+ * import { tmpdir } from 'node:os';
+ * const path = join(tmpdir(), 'demo2.ckpt');
+ * saveCheckpoint(path, [new Float64Array([1.5])]);
+ * console.log(loadCheckpoint(path)); // [[1.5]]
+ * ```
+ */
+export function loadCheckpoint(path: string): unknown {
+  return decodeTree(readFileSync(path), path);
+}

@@ -1,0 +1,212 @@
+/**
+ * Command-line options of `bkfac train` (node:util parseArgs) and their help.
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { InvalidArgumentError } from '@bkfac/linalg';
+import type { ExperimentConfig, OptimizerName } from './config.js';
+import { DEFAULT_CONFIG, MNIST_MLP_PRESET, OPTIMIZER_NAMES } from './config.js';
+
+/** What the command line asks for. @internal */
+export type CliRequest =
+  | { readonly kind: 'help' }
+  | {
+      readonly kind: 'train';
+      readonly config: ExperimentConfig;
+      readonly out: string | null;
+      readonly quiet: boolean;
+    }
+  | {
+      readonly kind: 'resume';
+      readonly checkpoint: string;
+      readonly out: string | null;
+      readonly quiet: boolean;
+    };
+
+/** @internal */
+export const HELP = `Usage: npm run train -- [options]        (or: bkfac train [options])
+
+Trains an MLP on the bundled MNIST digits with several optimizers and compares
+them: live progress, a result table, results.json, report.md and SVG plots.
+
+Options (defaults of the plain run in brackets):
+  --optimizers <list>   comma-separated, from: ${OPTIMIZER_NAMES.join(', ')}
+                        [${DEFAULT_CONFIG.optimizers.join(',')}]
+  --epochs <n>          maximum epochs per run [${DEFAULT_CONFIG.epochs}]
+  --hidden <list>       hidden layer widths, e.g. 512,512 [${DEFAULT_CONFIG.hidden.join(',')}]
+  --batch-size <n>      mini-batch size [${DEFAULT_CONFIG.batchSize}]
+  --rank <n>            target rank of the K-FAC family's low-rank factors [${DEFAULT_CONFIG.rank}]
+  --seed <list>         seed(s), one run per optimizer and seed, e.g. 1,2,3 [${DEFAULT_CONFIG.seeds.join(',')}]
+  --target <list>       test accuracies to time, e.g. 0.97,0.98; a run stops at the
+                        highest one [${DEFAULT_CONFIG.targets.join(',')}]
+  --time-limit <s>      training seconds per run, 0 for none [${DEFAULT_CONFIG.timeLimit}]
+  --train-limit <n>     use the first n training digits, 'all' for 60,000 [${DEFAULT_CONFIG.trainLimit}]
+  --test-limit <n>      use the first n test digits, 'all' for 10,000 [${DEFAULT_CONFIG.testLimit}]
+  --eval-every <f>      test evaluation period in epochs [${DEFAULT_CONFIG.evalEvery}]
+  --fisher <kind>       K-factor statistics from the 'empirical' Fisher (true labels)
+                        or the 'true' Fisher (labels sampled from the model) [empirical]
+  --no-inversion-error  skip the inversion-error probes of the low-rank strategies
+  --out <dir>           results folder [runs/train-<preset>]
+  --resume <file>       continue an interrupted experiment from its checkpoint
+                        (its configuration is reused; other options are ignored)
+  --quiet               no progress output, only the final table
+  --preset <name>       'mnist-mlp': the fixed protocol (784-512-512-10, batch 128,
+                        full data, stop at 98 % or 10 epochs, seeds 1,2,3, all
+                        optimizers, rank 220); explicit options override it
+  -h, --help            show this help
+
+Ctrl-C stops after the current step, writes the results measured so far and a
+checkpoint; --resume continues it.`;
+
+const OPTIONS = {
+  optimizers: { type: 'string' },
+  epochs: { type: 'string' },
+  hidden: { type: 'string' },
+  'batch-size': { type: 'string' },
+  rank: { type: 'string' },
+  seed: { type: 'string' },
+  target: { type: 'string' },
+  'time-limit': { type: 'string' },
+  'train-limit': { type: 'string' },
+  'test-limit': { type: 'string' },
+  'eval-every': { type: 'string' },
+  fisher: { type: 'string' },
+  'no-inversion-error': { type: 'boolean' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
+  quiet: { type: 'boolean' },
+  preset: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FN = 'bkfac train';
+
+function integer(flag: string, text: string, min: number): number {
+  const v = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(v) || v < min) {
+    throw new InvalidArgumentError(FN, `--${flag}`, `an integer >= ${min}`, text);
+  }
+  return v;
+}
+
+function list<T>(flag: string, text: string, item: (s: string) => T): T[] {
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === ''))
+    throw new InvalidArgumentError(
+      FN,
+      `--${flag}`,
+      'a comma-separated list without empty items',
+      text,
+    );
+  return parts.map(item);
+}
+
+function fraction(flag: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !(v > 0 && v <= 1))
+    throw new InvalidArgumentError(FN, `--${flag}`, 'a number in (0, 1]', text);
+  return v;
+}
+
+function limit(flag: string, text: string): number | null {
+  return text === 'all' ? null : integer(flag, text, 1);
+}
+
+/**
+ * Parses the command line of `bkfac train`.
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown option or an invalid value
+ * @internal
+ */
+export function parseCommandLine(argv: readonly string[]): CliRequest {
+  // `bkfac train …` (the package's bin) and `npm run train -- …` take the same options.
+  const args = argv[0] === 'train' ? argv.slice(1) : argv;
+  let values: Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new InvalidArgumentError(
+      FN,
+      'arguments',
+      'known options (see --help)',
+      (e as Error).message,
+    );
+  }
+  const str = (k: keyof typeof OPTIONS): string | undefined => values[k] as string | undefined;
+  if (values.help === true) return { kind: 'help' };
+  const out = str('out') ?? null;
+  const quiet = values.quiet === true;
+  const resume = str('resume');
+  if (resume !== undefined) return { kind: 'resume', checkpoint: resume, out, quiet };
+  const presetName = str('preset') ?? 'default';
+  if (presetName !== 'default' && presetName !== 'mnist-mlp') {
+    throw new InvalidArgumentError(FN, '--preset', "'mnist-mlp'", presetName);
+  }
+  const base = presetName === 'mnist-mlp' ? MNIST_MLP_PRESET : DEFAULT_CONFIG;
+  const opt = <T>(k: keyof typeof OPTIONS, parse: (s: string) => T, fallback: T): T => {
+    const s = str(k);
+    return s === undefined ? fallback : parse(s);
+  };
+  const optimizers = opt(
+    'optimizers',
+    (s) =>
+      list('optimizers', s, (o) => {
+        if (!OPTIMIZER_NAMES.includes(o as OptimizerName))
+          throw new InvalidArgumentError(
+            FN,
+            '--optimizers',
+            `names from ${OPTIMIZER_NAMES.join(', ')}`,
+            o,
+          );
+        return o as OptimizerName;
+      }),
+    base.optimizers,
+  );
+  if (new Set(optimizers).size !== optimizers.length)
+    throw new InvalidArgumentError(FN, '--optimizers', 'distinct names', optimizers.join(','));
+  const targets = opt(
+    'target',
+    (s) => list('target', s, (t) => fraction('target', t)).sort((a, b) => a - b),
+    base.targets,
+  );
+  const fisher = opt(
+    'fisher',
+    (s) => {
+      if (s !== 'empirical' && s !== 'true')
+        throw new InvalidArgumentError(FN, '--fisher', "'empirical' or 'true'", s);
+      return s;
+    },
+    base.fisher,
+  );
+  const timeLimit = opt(
+    'time-limit',
+    (s) => {
+      const v = Number(s);
+      if (s.trim() === '' || !(v >= 0) || !Number.isFinite(v))
+        throw new InvalidArgumentError(FN, '--time-limit', 'a number of seconds >= 0', s);
+      return v === 0 ? null : v;
+    },
+    base.timeLimit,
+  );
+  const config: ExperimentConfig = {
+    preset: base.preset,
+    optimizers,
+    seeds: opt('seed', (s) => list('seed', s, (v) => integer('seed', v, 0)), base.seeds),
+    hidden: opt('hidden', (s) => list('hidden', s, (v) => integer('hidden', v, 1)), base.hidden),
+    batchSize: opt('batch-size', (s) => integer('batch-size', s, 1), base.batchSize),
+    rank: opt('rank', (s) => integer('rank', s, 1), base.rank),
+    epochs: opt('epochs', (s) => integer('epochs', s, 1), base.epochs),
+    targets,
+    trainLimit: opt('train-limit', (s) => limit('train-limit', s), base.trainLimit),
+    testLimit: opt('test-limit', (s) => limit('test-limit', s), base.testLimit),
+    timeLimit,
+    evalEvery: opt('eval-every', (s) => fraction('eval-every', s), base.evalEvery),
+    fisher,
+    inversionError: values['no-inversion-error'] === true ? false : base.inversionError,
+  };
+  return { kind: 'train', config, out, quiet };
+}

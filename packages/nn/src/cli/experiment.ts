@@ -1,0 +1,243 @@
+/**
+ * The experiment loop of `bkfac train`: every (seed, optimizer) run, with
+ * periodic test evaluations outside the timed region, stopping rules,
+ * inversion-error probes and interrupt-safe checkpoints.
+ * @module
+ */
+import { NonFiniteError } from '@bkfac/linalg';
+import type { LayerState } from '@bkfac/kfactors';
+import { inversionError } from '@bkfac/kfactors';
+import type { Dataset } from '../data/dataset.js';
+import { mlp } from '../model/sequential.js';
+import type { KfacState, KfacTiming } from '../optim/kfac.js';
+import { evaluate } from '../train/evaluate.js';
+import type { TrainerSnapshot } from '../train/trainer.js';
+import { Trainer } from '../train/trainer.js';
+import type { ExperimentConfig } from './config.js';
+import { buildOptimizer } from './optimizers.js';
+import type { RunRecord, RunStatus } from './records.js';
+import { newRecord } from './records.js';
+
+/** A run interrupted mid-way: enough to continue it bit for bit. @internal */
+export interface PartialRun {
+  /** Trainer state. */
+  readonly snapshot: TrainerSnapshot<unknown>;
+  /** Loss window accumulator `[sum, count]`. */
+  readonly lossWindow: readonly [number, number];
+  /** Training seconds at the start of the current epoch. */
+  readonly epochStart: number;
+}
+
+/** The whole experiment, as saved in checkpoints. @internal */
+export interface ExperimentState {
+  /** Format tag. */
+  readonly kind: 'bkfac-train';
+  /** Format version. */
+  readonly version: 1;
+  /** Configuration. */
+  readonly config: ExperimentConfig;
+  /** Records of finished runs, then of the current one. */
+  records: RunRecord[];
+  /** The interrupted run, if any. */
+  current: PartialRun | null;
+}
+
+/** Receives progress events (progress bars, log lines, or nothing). @internal */
+export interface Reporter {
+  /** A run starts (or resumes). */
+  runStart(record: RunRecord, maxSteps: number, timeLimit: number | null): void;
+  /** A step finished. */
+  step(record: RunRecord, loss: number): void;
+  /** A test evaluation finished. */
+  evaluation(record: RunRecord): void;
+  /** A run ended. */
+  runEnd(record: RunRecord): void;
+}
+
+/** Data, reporting and interruption plumbing of {@link runExperiment}. @internal */
+export interface ExperimentIo {
+  /** Training set. */
+  readonly train: Dataset;
+  /** Test set. */
+  readonly test: Dataset;
+  /** Progress sink. */
+  readonly reporter: Reporter;
+  /** Set to `true` (e.g. by a SIGINT handler) to stop after the current step. */
+  readonly interrupted: () => boolean;
+  /** Persists the state (called after every run and on interruption). */
+  readonly save: (state: ExperimentState) => void;
+}
+
+/** A fresh experiment state. @internal */
+export function newExperiment(config: ExperimentConfig): ExperimentState {
+  return { kind: 'bkfac-train', version: 1, config, records: [], current: null };
+}
+
+/**
+ * Runs every pending (seed, optimizer) pair; returns when all finished or an
+ * interruption was saved (then `state.current` holds the partial run).
+ * @internal
+ */
+export async function runExperiment(
+  state: ExperimentState,
+  io: ExperimentIo,
+): Promise<ExperimentState> {
+  const { config } = state;
+  for (const seed of config.seeds) {
+    for (const name of config.optimizers) {
+      const done = state.records.find((r) => r.optimizer === name && r.seed === seed);
+      if (done !== undefined && done.status !== 'running' && done.status !== 'interrupted')
+        continue;
+      const record = done ?? newRecord(name, seed, config.targets);
+      if (done === undefined) state.records.push(record);
+      record.status = 'running';
+      await runOne(state, record, io);
+      if ((record.status as RunStatus) === 'interrupted') {
+        io.save(state);
+        return state;
+      }
+      state.current = null;
+      io.save(state);
+    }
+  }
+  return state;
+}
+
+async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentIo): Promise<void> {
+  const { config } = state;
+  const model = mlp({ sizes: [io.train.features, ...config.hidden, io.train.classes] });
+  const layers = model.linearLayers.map((l) => l.key);
+  let kfacTiming: KfacTiming = { factorsMs: 0, preconditionMs: 0 };
+  const optimizer = buildOptimizer(
+    record.optimizer,
+    config,
+    layers,
+    record.seed,
+    (t) => (kfacTiming = t),
+  );
+  const options = {
+    model,
+    optimizer,
+    data: io.train,
+    batchSize: config.batchSize,
+    seed: record.seed,
+    fisher: config.fisher,
+  };
+  const resumed = state.current;
+  const trainer = resumed === null ? new Trainer(options) : new Trainer(options, resumed.snapshot);
+  state.current = null;
+  const spe = trainer.stepsPerEpoch;
+  record.stepsPerEpoch = spe;
+  const maxSteps = config.epochs * spe;
+  const evalInterval = spe * config.evalEvery;
+  const lossWindow = Math.max(1, Math.round(spe / 20));
+  let [lossSum, lossCount] = resumed?.lossWindow ?? [0, 0];
+  let epochStart = resumed?.epochStart ?? 0;
+
+  /** Test evaluation; the costlier inversion-error probes only at epoch ends and at the end of the run. */
+  const measure = (final: boolean): void => {
+    const result = evaluate(model, trainer.params, io.test);
+    const point = {
+      step: trainer.steps,
+      epoch: trainer.steps / spe,
+      seconds: record.trainingSeconds,
+      ...result,
+    };
+    record.evaluations.push(point);
+    for (const t of config.targets) {
+      if (record.reached[String(t)] === null && result.accuracy >= t) {
+        record.reached[String(t)] = { seconds: point.seconds, epochs: point.epoch };
+      }
+    }
+    const probeErrors = config.inversionError && (final || trainer.steps % spe === 0);
+    probeFactors(record, trainer.optimizerState as KfacState, probeErrors, trainer.steps);
+    record.peakRssMiB = Math.max(record.peakRssMiB, process.memoryUsage().rss / 2 ** 20);
+    io.reporter.evaluation(record);
+  };
+
+  io.reporter.runStart(record, maxSteps, config.timeLimit);
+  if (record.evaluations.length === 0) measure(false);
+  const highest = config.targets[config.targets.length - 1];
+  while (record.status === 'running') {
+    if (io.interrupted()) {
+      record.status = 'interrupted';
+      state.current = {
+        snapshot: trainer.snapshot(),
+        lossWindow: [lossSum, lossCount],
+        epochStart,
+      };
+      break;
+    }
+    let report;
+    try {
+      report = trainer.step();
+    } catch (e) {
+      if (!(e instanceof NonFiniteError)) throw e;
+      record.status = 'diverged';
+      record.message = e.message;
+      break;
+    }
+    record.steps = trainer.steps;
+    record.forwardBackwardSeconds += report.forwardBackwardMs / 1000;
+    record.optimizerSeconds += report.optimizerMs / 1000;
+    record.trainingSeconds += (report.forwardBackwardMs + report.optimizerMs) / 1000;
+    record.factorSeconds += kfacTiming.factorsMs / 1000;
+    record.preconditionSeconds += kfacTiming.preconditionMs / 1000;
+    kfacTiming = { factorsMs: 0, preconditionMs: 0 };
+    lossSum += report.loss;
+    if (++lossCount === lossWindow) {
+      record.losses.push({ step: record.steps, loss: lossSum / lossCount });
+      [lossSum, lossCount] = [0, 0];
+    }
+    if (report.lastOfEpoch) {
+      record.epochSeconds.push(record.trainingSeconds - epochStart);
+      epochStart = record.trainingSeconds;
+    }
+    io.reporter.step(record, report.loss);
+    const overTime = config.timeLimit !== null && record.trainingSeconds >= config.timeLimit;
+    const dueEvaluation =
+      Math.floor(record.steps / evalInterval) > Math.floor((record.steps - 1) / evalInterval);
+    const last = record.steps >= maxSteps || overTime;
+    if (dueEvaluation || last) measure(last);
+    if (highest !== undefined && record.reached[String(highest)] !== null) record.status = 'target';
+    else if (record.steps >= maxSteps) record.status = 'epochs';
+    else if (overTime) record.status = 'time-limit';
+    // Let signal handlers and progress timers run between steps.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  io.reporter.runEnd(record);
+}
+
+/**
+ * Records the K-factors' tracking and ranks and, for low-rank strategies, the
+ * inversion error of every factor against the dense damped inverse.
+ */
+function probeFactors(
+  record: RunRecord,
+  state: KfacState | undefined,
+  errors: boolean,
+  step: number,
+): void {
+  const layers = (state as Partial<KfacState> | undefined)?.layers;
+  if (layers === undefined) return;
+  const entries = Object.entries(layers) as [string, LayerState][];
+  if (record.factors.length === 0) {
+    for (const [layer, s] of entries) {
+      for (const f of [s.a, s.g])
+        record.factors.push({ layer, side: f.side, dim: f.dim, tracking: f.tracking, ranks: [] });
+    }
+  }
+  let i = 0;
+  for (const [layer, s] of entries) {
+    for (const f of [s.a, s.g]) {
+      record.factors[i++]!.ranks.push(f.rank);
+      if (errors && record.optimizer !== 'kfac' && f.average !== null && f.refreshedAt >= 0) {
+        record.inversionErrors.push({
+          step,
+          factor: `${layer}.${f.side}`,
+          error: inversionError(s, f.side),
+        });
+      }
+    }
+  }
+}

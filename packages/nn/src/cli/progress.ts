@@ -1,0 +1,115 @@
+/**
+ * Live progress of `bkfac train`: a progress bar per run on a terminal,
+ * one log line per evaluation otherwise, or nothing (`--quiet`).
+ * @module
+ */
+import cliProgress from 'cli-progress';
+import type { Reporter } from './experiment.js';
+import type { RunRecord } from './records.js';
+
+/** How progress is shown. @internal */
+export type ProgressMode = 'bars' | 'lines' | 'quiet';
+
+function lastAccuracy(r: RunRecord): string {
+  const e = r.evaluations[r.evaluations.length - 1];
+  return e === undefined ? '—' : `${(100 * e.accuracy).toFixed(2)}%`;
+}
+
+function stepsPerSecond(r: RunRecord): number {
+  return r.trainingSeconds > 0 ? r.steps / r.trainingSeconds : 0;
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '—';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+}
+
+/** A reporter writing to `out` in the given mode. @internal */
+export function createReporter(mode: ProgressMode, out: NodeJS.WritableStream): Reporter {
+  if (mode === 'quiet') return { runStart() {}, step() {}, evaluation() {}, runEnd() {} };
+  if (mode === 'lines') return lineReporter(out);
+  return barReporter(out);
+}
+
+function runName(r: RunRecord): string {
+  return `${r.optimizer} s${r.seed}`;
+}
+
+function lineReporter(out: NodeJS.WritableStream): Reporter {
+  return {
+    runStart(r, maxSteps, timeLimit) {
+      const limit = timeLimit === null ? '' : `, ${timeLimit} s of training at most`;
+      out.write(
+        `[${runName(r)}] start at step ${r.steps}: up to ${maxSteps} steps (${r.stepsPerEpoch} per epoch)${limit}\n`,
+      );
+    },
+    step() {},
+    evaluation(r) {
+      const e = r.evaluations[r.evaluations.length - 1]!;
+      out.write(
+        `[${runName(r)}] step ${e.step} epoch ${e.epoch.toFixed(2)} train ${e.seconds.toFixed(1)} s ` +
+          `loss ${r.losses[r.losses.length - 1]?.loss.toFixed(4) ?? '—'} test ${lastAccuracy(r)} ` +
+          `${stepsPerSecond(r).toFixed(1)} steps/s\n`,
+      );
+    },
+    runEnd(r) {
+      out.write(
+        `[${runName(r)}] ${r.status} after ${r.steps} steps, ${r.trainingSeconds.toFixed(1)} s, test ${lastAccuracy(r)}\n`,
+      );
+    },
+  };
+}
+
+function barReporter(out: NodeJS.WritableStream): Reporter {
+  let bar: cliProgress.SingleBar | null = null;
+  let total = 0;
+  let limit: number | null = null;
+  let lastLoss = Number.NaN;
+  const payload = (r: RunRecord) => {
+    const rate = stepsPerSecond(r);
+    const stepsLeft = rate > 0 ? (total - r.steps) / rate : Infinity;
+    const timeLeft = limit === null ? Infinity : limit - r.trainingSeconds;
+    return {
+      name: runName(r).padEnd(12),
+      epoch: (r.steps / Math.max(r.stepsPerEpoch, 1)).toFixed(2),
+      loss: Number.isFinite(lastLoss) ? lastLoss.toFixed(4) : '—',
+      acc: lastAccuracy(r),
+      rate: rate.toFixed(1),
+      remaining: formatSeconds(Math.max(0, Math.min(stepsLeft, timeLeft))),
+    };
+  };
+  return {
+    runStart(r, maxSteps, timeLimit) {
+      total = maxSteps;
+      limit = timeLimit;
+      bar = new cliProgress.SingleBar(
+        {
+          format:
+            '{name} |{bar}| {value}/{total} | ep {epoch} | loss {loss} | test {acc} | {rate} steps/s | ETA {remaining}',
+          stream: out,
+          hideCursor: true,
+          fps: 4,
+          barsize: 24,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(maxSteps, r.steps, payload(r));
+    },
+    step(r, loss) {
+      lastLoss = loss;
+      bar?.update(r.steps, payload(r));
+    },
+    evaluation(r) {
+      bar?.update(r.steps, payload(r));
+    },
+    runEnd(r) {
+      bar?.update(r.steps, payload(r));
+      bar?.stop();
+      out.write(
+        `  → ${r.status} after ${r.steps} steps, ${r.trainingSeconds.toFixed(1)} s of training\n`,
+      );
+      bar = null;
+    },
+  };
+}

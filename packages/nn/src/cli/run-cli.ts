@@ -1,0 +1,121 @@
+/**
+ * `bkfac train`: parse options, load MNIST, run the experiment with progress
+ * and Ctrl-C safety, print the table and write the report.
+ * @module
+ */
+import { dirname, join } from 'node:path';
+import { BkfacError } from '@bkfac/linalg';
+import { loadMnist } from '../data/mnist.js';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
+import { DataFormatError } from '../errors.js';
+import { HELP, parseCommandLine } from './args.js';
+import type { ExperimentState } from './experiment.js';
+import { newExperiment, runExperiment } from './experiment.js';
+import { createReporter } from './progress.js';
+import { writeReport } from './report.js';
+import { renderText } from './summary.js';
+
+/** Where the CLI writes and how it reacts to signals (injectable for tests). @internal */
+export interface CliEnvironment {
+  /** Standard output (progress, table). */
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Standard error (errors). */
+  readonly stderr: NodeJS.WritableStream;
+  /** Registers a handler of SIGINT (Ctrl-C) and SIGTERM; returns a function removing it. */
+  readonly onInterrupt: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+}
+
+const CHECKPOINT = 'checkpoint.bkfac';
+
+/**
+ * Runs `bkfac train` with `argv` (without the program name) and returns the exit code:
+ * 0 success, 1 failure, 2 usage error, 130 interrupted.
+ * @internal
+ */
+export async function runCli(argv: readonly string[], env: CliEnvironment): Promise<number> {
+  const { stdout, stderr } = env;
+  let request;
+  try {
+    request = parseCommandLine(argv);
+  } catch (e) {
+    stderr.write(`${(e as Error).message}\nRun with --help for the options.\n`);
+    return 2;
+  }
+  if (request.kind === 'help') {
+    stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  let state: ExperimentState;
+  let out: string;
+  try {
+    if (request.kind === 'resume') {
+      state = loadCheckpoint(request.checkpoint) as ExperimentState;
+      if (state?.kind !== 'bkfac-train' || state.version !== 1) {
+        throw new DataFormatError(
+          'bkfac train',
+          request.checkpoint,
+          'not a bkfac train checkpoint',
+        );
+      }
+      out = request.out ?? dirname(request.checkpoint);
+    } else {
+      state = newExperiment(request.config);
+      out = request.out ?? join('runs', `train-${request.config.preset}`);
+    }
+  } catch (e) {
+    stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  const { config } = state;
+  const checkpoint = join(out, CHECKPOINT);
+  const command = `npm run train${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  let interrupted = false;
+  let ctrlC = 0;
+  const remove = env.onInterrupt((signal) => {
+    // A second Ctrl-C exits at once; SIGTERM (sent e.g. by a package manager relaying the
+    // first Ctrl-C) only ever asks for the graceful stop.
+    if (signal === 'SIGINT' && ++ctrlC > 1) {
+      stderr.write('\nSecond Ctrl-C: exiting without saving.\n');
+      process.exit(130);
+    }
+    if (interrupted) return;
+    interrupted = true;
+    stderr.write(
+      `\n${signal}: stopping after this step, then saving results and a checkpoint (Ctrl-C again to exit now).\n`,
+    );
+  });
+  try {
+    const train = loadMnist({
+      split: 'train',
+      ...(config.trainLimit === null ? {} : { limit: config.trainLimit }),
+    });
+    const test = loadMnist({
+      split: 'test',
+      ...(config.testLimit === null ? {} : { limit: config.testLimit }),
+    });
+    const mode = request.quiet ? 'quiet' : stdout.isTTY === true ? 'bars' : 'lines';
+    state = await runExperiment(state, {
+      train,
+      test,
+      reporter: createReporter(mode, stdout),
+      interrupted: () => interrupted,
+      save: (s) => saveCheckpoint(checkpoint, s),
+    });
+    const written = await writeReport(state, out, command, checkpoint);
+    stdout.write(`\n${renderText(config, written.rows)}\n\n`);
+    stdout.write(
+      `Results: ${written.results}\nReport:  ${written.report}\nPlots:   ${written.plots.join(', ')}\nCheckpoint: ${checkpoint}\n`,
+    );
+    if (state.current !== null) {
+      stdout.write(`Interrupted: continue with npm run train -- --resume ${checkpoint}\n`);
+      return 130;
+    }
+    return 0;
+  } catch (e) {
+    if (!(e instanceof BkfacError)) throw e;
+    stderr.write(`${e.message}\n`);
+    return 1;
+  } finally {
+    remove();
+  }
+}

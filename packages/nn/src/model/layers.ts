@@ -1,0 +1,45 @@
+/**
+ * Plain-data descriptions of the layers of a {@link Sequential} model.
+ * @module
+ */
+
+/** Fully connected layer `y = W x + b` (`b` omitted when `bias` is `false`). */
+export interface LinearSpec {
+  /** Discriminant. */
+  readonly type: 'linear';
+  /** Input width `d_in`. */
+  readonly inFeatures: number;
+  /** Output width `d_out`. */
+  readonly outFeatures: number;
+  /** Whether the layer has a bias (default `true`). */
+  readonly bias?: boolean;
+}
+
+/** Element-wise activation: `relu` (`max(x, 0)`) or `tanh`. */
+export interface ActivationSpec {
+  /** Which activation. */
+  readonly type: 'relu' | 'tanh';
+}
+
+/** Inverted dropout with drop probability `rate` (active only in training). */
+export interface DropoutSpec {
+  /** Discriminant. */
+  readonly type: 'dropout';
+  /** Drop probability in `[0, 1)`. */
+  readonly rate: number;
+}
+
+/** One layer of a {@link Sequential} model, as plain (serialisable) data. */
+export type LayerSpec = LinearSpec | ActivationSpec | DropoutSpec;
+
+/** A Linear layer of a model, as the optimizers and K-factors see it. */
+export interface LinearLayerInfo {
+  /** Key of its weight `W̃ = [W, b]` (`outFeatures x (inFeatures + 1)`) in the parameters. */
+  readonly key: string;
+  /** Input width `d_in`. */
+  readonly inFeatures: number;
+  /** Output width `d_out` (size of the G factor). */
+  readonly outFeatures: number;
+  /** Whether the last column of `W̃` is a bias (then the A factor has size `d_in + 1`). */
+  readonly bias: boolean;
+}

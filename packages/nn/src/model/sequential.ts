@@ -1,0 +1,466 @@
+/**
+ * A sequential model (MLP): layer descriptions plus the functions that run
+ * them. Parameters live outside the model, as a plain {@link Params} record.
+ * @module
+ */
+import type { Matrix, Rng } from '@bkfac/linalg';
+import {
+  InvalidArgumentError,
+  NonFiniteError,
+  ShapeError,
+  assertFinite,
+  assertInteger,
+  assertMatrix,
+  assertShape,
+  createRng,
+  zeros,
+} from '@bkfac/linalg';
+import { backward } from '../autograd/backward.js';
+import type { Tensor } from '../autograd/tensor.js';
+import { constant, variable } from '../autograd/tensor.js';
+import { relu, tanh } from '../ops/activations.js';
+import { dropout } from '../ops/dropout.js';
+import type { LinearCapture } from '../ops/linear.js';
+import { linear } from '../ops/linear.js';
+import { softmaxCrossEntropy, squaredErrorLoss } from '../ops/losses.js';
+import { sampleLabels, sampleTargets } from '../ops/sampling.js';
+import { assertNonEmpty } from '../validate.js';
+import type { LayerSpec, LinearLayerInfo } from './layers.js';
+import type { Params } from './params.js';
+
+/** A mini-batch: inputs and either class labels or regression targets. */
+export interface Batch {
+  /** `n x d_in` inputs. */
+  readonly x: Matrix;
+  /** `n` class labels (for the cross-entropy loss). */
+  readonly labels?: ArrayLike<number>;
+  /** `n x d_out` targets (for the squared-error loss). */
+  readonly targets?: Matrix;
+}
+
+/** The two matrices a Linear layer hands to its K-factors for one batch. */
+export interface LayerCurvature {
+  /** `X̃ = [X, 1]`, `n x d_A`: `A = X̃ᵀX̃ / n`. */
+  readonly input: Matrix;
+  /** `E = ∂L/∂Y` of the batch-mean loss (true labels), `n x d_out`: `∇W̃ = EᵀX̃`. */
+  readonly outputGrad: Matrix;
+  /**
+   * With the true Fisher, `E` back-propagated from labels sampled from the
+   * model (then `G = n EᵀE` uses it); `null` for the empirical Fisher (`G` uses `outputGrad`).
+   */
+  readonly fisherOutputGrad: Matrix | null;
+}
+
+/** Curvature statistics of every Linear layer, keyed like the parameters. */
+export type Curvature = Readonly<Record<string, LayerCurvature>>;
+
+/**
+ * Which Fisher the captured `E` belongs to: `'empirical'` back-propagates the
+ * true labels (the same pass as the gradient); `'true'` adds a second backward
+ * pass from labels sampled from the model's own predictive distribution.
+ */
+export type FisherType = 'empirical' | 'true';
+
+/** Loss of a {@link Sequential} model. */
+export type LossKind = 'cross-entropy' | 'squared-error';
+
+/** Options of {@link Sequential.lossAndGradients}. */
+export interface LossOptions {
+  /** `'cross-entropy'` (default; needs `batch.labels`) or `'squared-error'` (needs `batch.targets`). */
+  loss?: LossKind;
+  /** Dropout active (default `true`). */
+  training?: boolean;
+  /** Generator for dropout masks and sampled labels; required when either is used. */
+  rng?: Rng;
+  /** Capture K-factor statistics of the Linear layers (default: no capture). */
+  curvature?: FisherType | 'none';
+  /** Parameter keys whose gradient is not needed: backward skips it and `gradients` omits the key. */
+  skipGradients?: readonly string[];
+}
+
+/** Result of {@link Sequential.lossAndGradients}. */
+export interface LossAndGradients {
+  /** Batch-mean loss. */
+  readonly loss: number;
+  /** `∂loss/∂θ` for every parameter. */
+  readonly gradients: Record<string, Matrix>;
+  /** Network outputs (logits), `n x d_out`. */
+  readonly outputs: Matrix;
+  /** Captured statistics, or `null` without `curvature`. */
+  readonly curvature: Curvature | null;
+}
+
+/** Options of {@link Sequential.forward}. */
+export interface ForwardOptions {
+  /** Dropout active (default `false`). */
+  training?: boolean;
+  /** Generator for dropout masks (required when training with dropout). */
+  rng?: Rng;
+}
+
+/**
+ * A feed-forward network: a chain of Linear, activation and dropout layers.
+ * Pure functions of explicit parameters (`init`, `forward`, `lossAndGradients`).
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@bkfac/linalg';
+ * import { sequential } from '@bkfac/nn';
+ * const model = sequential([
+ *   { type: 'linear', inFeatures: 4, outFeatures: 8 },
+ *   { type: 'relu' },
+ *   { type: 'linear', inFeatures: 8, outFeatures: 3 },
+ * ]);
+ * const params = model.init(1);
+ * console.log(model.forward(params, zeros(2, 4)).shape); // [2, 3]
+ * ```
+ */
+export class Sequential {
+  /** The layers, in order. */
+  readonly layers: readonly LayerSpec[];
+  /** The Linear layers, in order, with their parameter keys. */
+  readonly linearLayers: readonly LinearLayerInfo[];
+  /** Input width. */
+  readonly inFeatures: number;
+  /** Output width. */
+  readonly outFeatures: number;
+
+  /**
+   * @param layers - layer descriptions; consecutive Linear widths must chain
+   * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown layer, bad width or rate, or no Linear layer
+   * @throws {@link @bkfac/linalg!ShapeError} if a Linear layer's input width differs from the previous output width
+   */
+  constructor(layers: readonly LayerSpec[]) {
+    if (!Array.isArray(layers))
+      throw new InvalidArgumentError('sequential', 'layers', 'an array', layers);
+    const infos: LinearLayerInfo[] = [];
+    let width: number | null = null;
+    layers.forEach((layer, i) => {
+      const arg = `layers[${i}]`;
+      if (layer?.type === 'linear') {
+        assertInteger('sequential', `${arg}.inFeatures`, layer.inFeatures, 1);
+        assertInteger('sequential', `${arg}.outFeatures`, layer.outFeatures, 1);
+        if (width !== null && layer.inFeatures !== width) {
+          throw new ShapeError(
+            'sequential',
+            `${arg}.inFeatures`,
+            `${width}`,
+            `${layer.inFeatures}`,
+          );
+        }
+        infos.push({
+          key: `linear${infos.length}`,
+          inFeatures: layer.inFeatures,
+          outFeatures: layer.outFeatures,
+          bias: layer.bias ?? true,
+        });
+        width = layer.outFeatures;
+      } else if (layer?.type === 'dropout') {
+        if (typeof layer.rate !== 'number' || !(layer.rate >= 0 && layer.rate < 1)) {
+          throw new InvalidArgumentError(
+            'sequential',
+            `${arg}.rate`,
+            'a number in [0, 1)',
+            layer.rate,
+          );
+        }
+      } else if (layer?.type !== 'relu' && layer?.type !== 'tanh') {
+        throw new InvalidArgumentError(
+          'sequential',
+          `${arg}.type`,
+          "'linear', 'relu', 'tanh' or 'dropout'",
+          (layer as { type?: unknown })?.type,
+        );
+      }
+    });
+    if (infos.length === 0) {
+      throw new InvalidArgumentError(
+        'sequential',
+        'layers',
+        'a list with at least one linear layer',
+        `${layers.length} layers, none linear`,
+      );
+    }
+    this.layers = layers.map((l) => ({ ...l }));
+    this.linearLayers = infos;
+    this.inFeatures = infos[0]!.inFeatures;
+    this.outFeatures = infos[infos.length - 1]!.outFeatures;
+  }
+
+  /**
+   * Fresh parameters, PyTorch's default: every entry of `W̃ = [W, b]` uniform in
+   * `[−1/√d_in, 1/√d_in]`.
+   *
+   * @param seed - integer seed or a generator
+   * @returns one row-major `d_out x d_A` matrix per Linear layer
+   * @throws {@link @bkfac/linalg!InvalidArgumentError} if `seed` is not a safe integer or a generator
+   * @example
+   * ```ts
+   * import { mlp } from '@bkfac/nn';
+   * console.log(mlp({ sizes: [3, 2] }).init(7).linear0.shape); // [2, 4]
+   * ```
+   */
+  init(seed: number | Rng): Record<string, Matrix> {
+    const rng = typeof seed === 'number' ? createRng(seed) : seed;
+    if (rng === null || typeof rng !== 'object' || typeof rng.next !== 'function') {
+      throw new InvalidArgumentError('Sequential.init', 'seed', 'a safe integer or an Rng', seed);
+    }
+    const params: Record<string, Matrix> = {};
+    for (const l of this.linearLayers) {
+      const w = zeros(l.outFeatures, l.inFeatures + (l.bias ? 1 : 0));
+      const bound = 1 / Math.sqrt(l.inFeatures);
+      for (let i = 0; i < w.data.length; i++) w.data[i] = (2 * rng.next() - 1) * bound;
+      params[l.key] = w;
+    }
+    return params;
+  }
+
+  /**
+   * Network outputs (logits) `f(x; θ)`, without recording gradients.
+   *
+   * @param params - parameters as returned by {@link Sequential.init}
+   * @param x - `n x d_in` inputs
+   * @param options - dropout mode and generator
+   * @returns the `n x d_out` outputs
+   * @throws {@link @bkfac/linalg!ShapeError} if `x` or a parameter has the wrong shape
+   * @throws {@link @bkfac/linalg!NonFiniteError} if `x` holds NaN or ±Infinity
+   * @throws {@link @bkfac/linalg!InvalidArgumentError} if a parameter is missing, or dropout is active without `rng`
+   * @example
+   * ```ts
+   * import { zeros } from '@bkfac/linalg';
+   * import { mlp } from '@bkfac/nn';
+   * const model = mlp({ sizes: [4, 3] });
+   * console.log(model.forward(model.init(1), zeros(5, 4)).shape); // [5, 3]
+   * ```
+   */
+  forward(params: Params, x: Matrix, options: ForwardOptions = {}): Matrix {
+    this.checkInputs('Sequential.forward', params, x);
+    const weights = this.linearLayers.map((l) => constant(params[l.key]!));
+    return this.graph(constant(x), weights, options.training ?? false, options.rng, null, []).value;
+  }
+
+  /**
+   * Batch-mean loss and its gradients `∂L/∂θ`, optionally with the K-factor
+   * statistics `(X̃, E)` of every Linear layer captured on the way (see {@link FisherType}).
+   *
+   * @param params - parameters
+   * @param batch - inputs `x` (`n x d_in`, `n >= 1`) with `labels` or `targets`
+   * @param options - loss, dropout, generator and curvature capture
+   * @returns loss, gradients, outputs and the captured curvature
+   * @throws {@link @bkfac/linalg!ShapeError} on an empty batch, a width mismatch or a wrong-length label vector
+   * @throws {@link @bkfac/linalg!NonFiniteError} if `x` holds NaN or ±Infinity, or the loss is not finite (diverged parameters)
+   * @throws {@link @bkfac/linalg!InvalidArgumentError} on a label out of range, a missing parameter, or a needed but missing `rng`
+   * @example
+   * ```ts
+   * import { fromRows } from '@bkfac/linalg';
+   * import { mlp } from '@bkfac/nn';
+   * const model = mlp({ sizes: [2, 3] });
+   * const r = model.lossAndGradients(model.init(1), { x: fromRows([[1, 2]]), labels: [2] }, { curvature: 'empirical' });
+   * console.log([r.gradients.linear0.shape, r.curvature?.linear0.input.shape]); // [[3, 3], [1, 3]]
+   * ```
+   */
+  lossAndGradients(params: Params, batch: Batch, options: LossOptions = {}): LossAndGradients {
+    const fn = 'Sequential.lossAndGradients';
+    if (batch === null || typeof batch !== 'object')
+      throw new InvalidArgumentError(fn, 'batch', 'an object { x, labels | targets }', batch);
+    this.checkInputs(fn, params, batch.x);
+    const kind = options.loss ?? 'cross-entropy';
+    const fisher = options.curvature ?? 'none';
+    if (kind === 'cross-entropy' && batch.labels === undefined) {
+      throw new InvalidArgumentError(
+        fn,
+        'batch.labels',
+        'class labels for the cross-entropy loss',
+        undefined,
+      );
+    }
+    if (kind === 'squared-error' && batch.targets === undefined) {
+      throw new InvalidArgumentError(
+        fn,
+        'batch.targets',
+        'a target matrix for the squared-error loss',
+        undefined,
+      );
+    }
+    if (fisher !== 'none' && fisher !== 'empirical' && fisher !== 'true') {
+      throw new InvalidArgumentError(
+        fn,
+        'options.curvature',
+        "'none', 'empirical' or 'true'",
+        fisher,
+      );
+    }
+    const sampler =
+      fisher === 'true' ? requireRng(fn, options.rng, 'sampling labels for the true Fisher') : null;
+    const skip = options.skipGradients ?? [];
+    const weights = this.linearLayers.map((l) => variable(params[l.key]!));
+    const captures =
+      fisher === 'none'
+        ? null
+        : this.linearLayers.map((): LinearCapture => ({ input: null, outputGrad: null }));
+    const outputs = this.graph(
+      constant(batch.x),
+      weights,
+      options.training ?? true,
+      options.rng,
+      captures,
+      skip,
+    );
+    const lossOf = (labels: ArrayLike<number> | undefined, targets: Matrix | undefined): Tensor =>
+      kind === 'cross-entropy'
+        ? softmaxCrossEntropy(outputs, labels!)
+        : squaredErrorLoss(outputs, targets!);
+    const loss = lossOf(batch.labels, batch.targets);
+    const value = loss.value.get(0, 0);
+    if (!Number.isFinite(value))
+      throw new NonFiniteError(fn, 'loss', 'this batch (the parameters or inputs overflow)', value);
+    let sampledGrads: Matrix[] | null = null;
+    if (sampler !== null) {
+      // First a propagation-only pass from labels drawn from the model: its E feeds the G factors.
+      const sampled =
+        kind === 'cross-entropy'
+          ? lossOf(sampleLabels(outputs.value, sampler), undefined)
+          : lossOf(undefined, sampleTargets(outputs.value, sampler));
+      backward(sampled, { parameterGradients: false });
+      sampledGrads = captures!.map((c) => c.outputGrad!);
+    }
+    backward(loss);
+    const gradients: Record<string, Matrix> = {};
+    this.linearLayers.forEach((l, i) => {
+      if (!skip.includes(l.key)) gradients[l.key] = weights[i]!.grad!;
+    });
+    let curvature: Record<string, LayerCurvature> | null = null;
+    if (captures !== null) {
+      curvature = {};
+      this.linearLayers.forEach((l, i) => {
+        curvature![l.key] = {
+          input: captures[i]!.input!,
+          outputGrad: captures[i]!.outputGrad!,
+          fisherOutputGrad: sampledGrads?.[i] ?? null,
+        };
+      });
+    }
+    return { loss: value, gradients, outputs: outputs.value, curvature };
+  }
+
+  /** Validates parameters and an input batch at a public boundary. */
+  private checkInputs(fn: string, params: Params, x: Matrix): void {
+    if (params === null || typeof params !== 'object')
+      throw new InvalidArgumentError(fn, 'params', 'a record of matrices', params);
+    for (const l of this.linearLayers) {
+      const w = params[l.key];
+      if (w === undefined)
+        throw new InvalidArgumentError(fn, `params.${l.key}`, 'a matrix', undefined);
+      assertShape(fn, `params.${l.key}`, w, [l.outFeatures, l.inFeatures + (l.bias ? 1 : 0)]);
+    }
+    const [n, d] = assertMatrix(fn, 'x', x);
+    assertNonEmpty(fn, 'x', n, d);
+    if (d !== this.inFeatures)
+      throw new ShapeError(fn, 'x', `[n, ${this.inFeatures}]`, `[${n}, ${d}]`);
+    assertFinite(fn, 'x', x);
+  }
+
+  /** Builds the forward graph; `captures[k]` receives the k-th Linear layer's statistics. */
+  private graph(
+    x: Tensor,
+    weights: readonly Tensor[],
+    training: boolean,
+    rng: Rng | undefined,
+    captures: readonly LinearCapture[] | null,
+    skip: readonly string[],
+  ): Tensor {
+    let h = x;
+    let k = 0;
+    for (const layer of this.layers) {
+      switch (layer.type) {
+        case 'linear': {
+          const capture = captures?.[k];
+          const info = this.linearLayers[k]!;
+          h = linear(h, weights[k]!, {
+            bias: info.bias,
+            weightGradient: !skip.includes(info.key),
+            ...(capture ? { capture } : {}),
+          });
+          k++;
+          break;
+        }
+        case 'relu':
+          h = relu(h);
+          break;
+        case 'tanh':
+          h = tanh(h);
+          break;
+        case 'dropout':
+          if (training && layer.rate > 0)
+            h = dropout(h, layer.rate, requireRng('Sequential', rng, 'dropout'));
+          break;
+      }
+    }
+    return h;
+  }
+}
+
+function requireRng(fn: string, rng: Rng | undefined, purpose: string): Rng {
+  if (rng === undefined)
+    throw new InvalidArgumentError(fn, 'options.rng', `a generator for ${purpose}`, undefined);
+  return rng;
+}
+
+/**
+ * A sequential model from layer descriptions (see {@link Sequential}).
+ *
+ * @param layers - layer descriptions
+ * @returns the model
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown layer, bad width or rate, or no Linear layer
+ * @throws {@link @bkfac/linalg!ShapeError} if consecutive Linear widths do not chain
+ * @example
+ * ```ts
+ * import { sequential } from '@bkfac/nn';
+ * const m = sequential([{ type: 'linear', inFeatures: 2, outFeatures: 1 }]);
+ * console.log(m.linearLayers[0]?.key); // linear0
+ * ```
+ */
+export function sequential(layers: readonly LayerSpec[]): Sequential {
+  return new Sequential(layers);
+}
+
+/** Options of {@link mlp}. */
+export interface MlpOptions {
+  /** Widths `[d_0, d_1, …, d_L]`: input, hidden layers, output (at least two entries). */
+  sizes: readonly number[];
+  /** Hidden activation (default `'relu'`). */
+  activation?: 'relu' | 'tanh';
+  /** Dropout rate after each hidden activation (default `0`: no dropout layer). */
+  dropout?: number;
+  /** Whether Linear layers have biases (default `true`). */
+  bias?: boolean;
+}
+
+/**
+ * A multi-layer perceptron `Linear → act → [dropout] → … → Linear` (no final activation:
+ * the outputs are logits for {@link softmaxCrossEntropy}).
+ *
+ * @param options - widths, activation, dropout and bias
+ * @returns the model
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `sizes` has fewer than two entries or a width is not a positive integer
+ * @example
+ * ```ts
+ * import { mlp } from '@bkfac/nn';
+ * console.log(mlp({ sizes: [784, 512, 512, 10] }).linearLayers.length); // 3
+ * ```
+ */
+export function mlp(options: MlpOptions): Sequential {
+  const { sizes, activation = 'relu', dropout: rate = 0, bias = true } = options;
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new InvalidArgumentError('mlp', 'sizes', 'an array of at least two widths', sizes);
+  }
+  const layers: LayerSpec[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    if (i > 0) {
+      layers.push({ type: activation });
+      if (rate > 0) layers.push({ type: 'dropout', rate });
+    }
+    layers.push({ type: 'linear', inFeatures: sizes[i]!, outFeatures: sizes[i + 1]!, bias });
+  }
+  return new Sequential(layers);
+}

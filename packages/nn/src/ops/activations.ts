@@ -1,0 +1,53 @@
+/**
+ * Element-wise activations.
+ * @module
+ */
+import type { Tensor } from '../autograd/tensor.js';
+import { accumulateGrad, opResult, wantsGrad } from '../autograd/tensor.js';
+import { mapEntries, zipEntries } from '../autograd/elementwise.js';
+
+/**
+ * Rectified linear unit `Y = max(X, 0)`; its derivative is taken as 0 at 0.
+ *
+ * @param x - `m x n` input
+ * @returns the `m x n` output
+ * @example
+ * ```ts
+ * import { fromRows, toRows } from '@bkfac/linalg';
+ * import { constant, relu } from '@bkfac/nn';
+ * console.log(toRows(relu(constant(fromRows([[-1, 2]]))).value)); // [[0, 2]]
+ * ```
+ */
+export function relu(x: Tensor): Tensor {
+  const y = mapEntries(x.value, (v) => (v > 0 ? v : 0));
+  return opResult(y, [x], (out, ctx) => {
+    if (wantsGrad(x, ctx))
+      accumulateGrad(
+        x,
+        zipEntries(out.grad!, x.value, (g, v) => (v > 0 ? g : 0)),
+      );
+  });
+}
+
+/**
+ * Hyperbolic tangent `Y = tanh(X)`, with `∂Y/∂X = 1 − Y²`.
+ *
+ * @param x - `m x n` input
+ * @returns the `m x n` output
+ * @example
+ * ```ts
+ * import { fromRows, toRows } from '@bkfac/linalg';
+ * import { constant, tanh } from '@bkfac/nn';
+ * console.log(toRows(tanh(constant(fromRows([[0]]))).value)); // [[0]]
+ * ```
+ */
+export function tanh(x: Tensor): Tensor {
+  const y = mapEntries(x.value, Math.tanh);
+  return opResult(y, [x], (out, ctx) => {
+    if (wantsGrad(x, ctx))
+      accumulateGrad(
+        x,
+        zipEntries(out.grad!, y, (g, t) => g * (1 - t * t)),
+      );
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * Loss and accuracy of a model over a whole dataset, in chunks.
+ * @module
+ */
+import { assertInteger } from '@bkfac/linalg';
+import type { Dataset } from '../data/dataset.js';
+import { BatchBuffer } from '../data/batches.js';
+import type { Params } from '../model/params.js';
+import type { Sequential } from '../model/sequential.js';
+import { softmaxCrossEntropy } from '../ops/losses.js';
+import { constant } from '../autograd/tensor.js';
+
+/** Loss and accuracy over a dataset. */
+export interface Evaluation {
+  /** Mean softmax cross-entropy. */
+  readonly loss: number;
+  /** Fraction of examples whose largest logit is the label's. */
+  readonly accuracy: number;
+}
+
+/**
+ * Mean cross-entropy and accuracy of `model` on `dataset` (dropout off),
+ * `chunk` examples at a time.
+ *
+ * @param model - the network
+ * @param params - its parameters
+ * @param dataset - labelled examples
+ * @param chunk - examples per forward pass (default 1000)
+ * @returns loss and accuracy
+ * @throws {@link @bkfac/linalg!ShapeError} if the dataset's width differs from the model's input
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `chunk` is not a positive integer
+ * @example
+ * ```ts
+ * import { fromRows } from '@bkfac/linalg';
+ * import { arrayDataset, evaluate, mlp } from '@bkfac/nn';
+ * const model = mlp({ sizes: [1, 2] });
+ * const r = evaluate(model, { linear0: fromRows([[1, 0], [-1, 0]]) }, arrayDataset(fromRows([[1], [-1]]), [0, 1], 2));
+ * console.log(r.accuracy); // 1
+ * ```
+ */
+export function evaluate(
+  model: Sequential,
+  params: Params,
+  dataset: Dataset,
+  chunk = 1000,
+): Evaluation {
+  assertInteger('evaluate', 'chunk', chunk, 1);
+  const size = Math.min(chunk, dataset.size);
+  const buffer = new BatchBuffer(dataset, size);
+  const indices = new Uint32Array(size);
+  let loss = 0;
+  let correct = 0;
+  for (let start = 0; start < dataset.size; start += size) {
+    const k = Math.min(size, dataset.size - start);
+    for (let i = 0; i < k; i++) indices[i] = start + i;
+    const batch = buffer.fill(indices.subarray(0, k));
+    const logits = model.forward(params, batch.x);
+    loss += k * softmaxCrossEntropy(constant(logits), batch.labels).value.get(0, 0);
+    const [c, row] = [logits.shape[1]!, logits.data];
+    for (let i = 0; i < k; i++) {
+      let best = 0;
+      for (let j = 1; j < c; j++) if (row[i * c + j]! > row[i * c + best]!) best = j;
+      if (best === batch.labels[i]) correct++;
+    }
+  }
+  return { loss: loss / dataset.size, accuracy: correct / dataset.size };
+}

@@ -1,0 +1,266 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine } from '../src/cli/args';
+
+// End to end: the CLI runs as a subprocess on the sources, in one Node process with tsx's
+// loader (ESM as in production; signals reach it directly). Hidden width 48 with rank 4 and
+// batch 16 makes A₁ (785), G₁ (48) and A₂ (49) Brand-updated.
+const root = join(__dirname, '..', '..', '..');
+const main = join(root, 'packages', 'nn', 'src', 'cli', 'main.ts');
+const command = [process.execPath, ['--import', 'tsx', main]] as const;
+const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.test.json') };
+// prettier-ignore
+const tiny = ['--hidden', '48', '--batch-size', '16', '--rank', '4', '--train-limit', '256', '--test-limit', '100', '--target', '0.5,0.99'];
+
+interface Results {
+  interrupted: boolean;
+  summary: { optimizer: string }[];
+  runs: {
+    optimizer: string;
+    status: string;
+    steps: number;
+    evaluations: { step: number; seconds: number; accuracy: number; loss: number }[];
+    factors: { tracking: string }[];
+  }[];
+}
+
+function results(dir: string): Results {
+  return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
+}
+
+describe('bkfac train (subprocess)', () => {
+  it('runs a tiny experiment: table on stdout, results.json, report.md, three SVG plots, a checkpoint', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bkfac-cli-'));
+    try {
+      const r = spawnSync(
+        command[0],
+        [...command[1], ...tiny, '--optimizers', 'sgd,adam,b-kfac', '--epochs', '2', '--out', out],
+        { cwd: root, env, encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const lines = r.stdout.split('\n');
+      const header = lines.findIndex((l) => l.startsWith('optimizer  '));
+      expect(lines[header]!.split(/\s{2,}/)).toEqual([
+        'optimizer',
+        'runs',
+        'final acc %',
+        's to 50.0%',
+        'epochs to 50.0%',
+        's to 99.0%',
+        'epochs to 99.0%',
+        's/epoch',
+        'overhead vs SGD',
+        'fwd+bwd %',
+        'factors %',
+        'precond %',
+        'peak RSS MiB',
+        'status',
+      ]);
+      expect(lines[header + 1]).toMatch(/^-+(\s+-+){13}$/);
+      const rows = lines.slice(header + 2, header + 5).map((l) => l.trim().split(/\s+/)[0]);
+      expect(rows).toEqual(['sgd', 'adam', 'b-kfac']);
+      expect(lines[header + 5]).toBe('');
+      // log-friendly progress (stdout is a pipe, not a terminal)
+      expect(r.stdout).toMatch(/\[b-kfac s1\] step 16 epoch 1\.00 /);
+      const res = results(out);
+      expect(res.interrupted).toBe(false);
+      expect(res.summary.map((s) => s.optimizer)).toEqual(['sgd', 'adam', 'b-kfac']);
+      expect(res.runs.map((x) => [x.optimizer, x.steps])).toEqual([
+        ['sgd', 32],
+        ['adam', 32],
+        ['b-kfac', 32],
+      ]);
+      expect(res.runs[2]!.factors.map((f) => f.tracking)).toEqual([
+        'brand',
+        'brand',
+        'brand',
+        'dense',
+      ]);
+      const report = readFileSync(join(out, 'report.md'), 'utf8');
+      expect(report).toMatch(/^# bkfac train: MNIST MLP 784-48-10/);
+      for (const svg of ['accuracy-vs-time.svg', 'loss-vs-step.svg', 'inversion-error.svg']) {
+        expect(report).toContain(`](${svg})`);
+        expect(readFileSync(join(out, svg), 'utf8')).toMatch(
+          /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+        );
+      }
+      expect(existsSync(join(out, 'checkpoint.bkfac'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true });
+    }
+  }, 120_000);
+
+  it('Ctrl-C saves results and a checkpoint; --resume finishes exactly as an uninterrupted run', async () => {
+    const args = [
+      ...tiny,
+      '--optimizers',
+      'sgd,b-kfac',
+      '--epochs',
+      '20',
+      '--eval-every',
+      '0.5',
+      '--no-inversion-error',
+    ];
+    const straight = mkdtempSync(join(tmpdir(), 'bkfac-cli-'));
+    const broken = mkdtempSync(join(tmpdir(), 'bkfac-cli-'));
+    try {
+      expect(
+        spawnSync(command[0], [...command[1], ...args, '--out', straight, '--quiet'], {
+          cwd: root,
+          env,
+        }).status,
+      ).toBe(0);
+      // Interrupt when the b-kfac run reports its first evaluation after step 0.
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(command[0], [...command[1], ...args, '--out', broken], {
+          cwd: root,
+          env,
+        });
+        let seen = '';
+        let sent = false;
+        child.stdout.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (!sent && /\[b-kfac s1\] step [1-9]/.test(seen)) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+        child.on('close', resolve);
+      });
+      expect(code).toBe(130);
+      const partial = results(broken);
+      expect(partial.interrupted).toBe(true);
+      expect(partial.runs.map((x) => x.status)).toEqual(['epochs', 'interrupted']);
+      const resumed = spawnSync(
+        command[0],
+        [...command[1], '--resume', join(broken, 'checkpoint.bkfac'), '--quiet'],
+        { cwd: root, env, encoding: 'utf8' },
+      );
+      expect(resumed.status).toBe(0);
+      const [a, b] = [results(straight), results(broken)];
+      expect(b.interrupted).toBe(false);
+      for (const i of [0, 1]) {
+        const last = (x: Results) => x.runs[i]!.evaluations[x.runs[i]!.evaluations.length - 1]!;
+        expect([b.runs[i]!.status, b.runs[i]!.steps]).toEqual([
+          a.runs[i]!.status,
+          a.runs[i]!.steps,
+        ]);
+        expect(last(b)).toEqual({ ...last(a), seconds: last(b).seconds });
+      }
+    } finally {
+      rmSync(straight, { recursive: true });
+      rmSync(broken, { recursive: true });
+    }
+  }, 180_000);
+});
+
+describe('bkfac train options', () => {
+  it('defaults exercise Brand-updated factors and include sgd, adam, kfac and a B-variant', () => {
+    const r = parseCommandLine([]);
+    if (r.kind !== 'train') throw new Error('expected a training request');
+    const { config } = r;
+    expect(config.optimizers).toEqual(expect.arrayContaining(['sgd', 'adam', 'kfac', 'b-kfac']));
+    expect(config.rank + config.batchSize).toBeLessThan(Math.min(...config.hidden));
+  });
+
+  it('the mnist-mlp preset is the fixed protocol, and explicit options override it', () => {
+    const r = parseCommandLine(['--preset', 'mnist-mlp', '--epochs', '1', '--seed', '7']);
+    if (r.kind !== 'train') throw new Error('expected a training request');
+    expect(r.config).toMatchObject({
+      preset: 'mnist-mlp',
+      hidden: [512, 512],
+      batchSize: 128,
+      targets: [0.97, 0.98],
+      trainLimit: null,
+      epochs: 1,
+      seeds: [7],
+      evalEvery: 0.25,
+      timeLimit: null,
+    });
+  });
+
+  it('parses lists, limits and flags', () => {
+    const r = parseCommandLine([
+      '--optimizers',
+      'sgd,b-kfac-c',
+      '--hidden',
+      '64,32',
+      '--target',
+      '0.98,0.9',
+      '--train-limit',
+      'all',
+      '--time-limit',
+      '0',
+      '--fisher',
+      'true',
+      '--no-inversion-error',
+      '--quiet',
+      '--out',
+      'x',
+    ]);
+    expect(r).toMatchObject({
+      kind: 'train',
+      out: 'x',
+      quiet: true,
+      config: {
+        optimizers: ['sgd', 'b-kfac-c'],
+        hidden: [64, 32],
+        targets: [0.9, 0.98],
+        trainLimit: null,
+        timeLimit: null,
+        fisher: 'true',
+        inversionError: false,
+      },
+    });
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['train', '--epochs', '2'])).toMatchObject({
+      kind: 'train',
+      config: { epochs: 2 },
+    });
+    expect(parseCommandLine(['--resume', 'a/checkpoint.bkfac'])).toEqual({
+      kind: 'resume',
+      checkpoint: 'a/checkpoint.bkfac',
+      out: null,
+      quiet: false,
+    });
+  });
+
+  it.each([
+    [['--bogus']],
+    [['--optimizers', 'sgd,lbfgs']],
+    [['--optimizers', 'sgd,sgd']],
+    [['--epochs', '0']],
+    [['--epochs', '1.5']],
+    [['--hidden', '64,,32']],
+    [['--target', '1.2']],
+    [['--fisher', 'exact']],
+    [['--preset', 'cifar']],
+    [['--time-limit', '-1']],
+    [['--train-limit', 'some']],
+    [['--eval-every', '0']],
+    [['positional']],
+  ])('rejects %j with a typed error', (argv) => {
+    expect(() => parseCommandLine(argv)).toThrow(/bkfac train: argument/);
+  });
+
+  it('--help and a usage error through the subprocess', () => {
+    const help = spawnSync(command[0], [...command[1], '--help'], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--optimizers <list>/);
+    const bad = spawnSync(command[0], [...command[1], '--epochs', 'x'], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--epochs/);
+  }, 60_000);
+});
