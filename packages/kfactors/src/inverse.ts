@@ -3,12 +3,10 @@
  * K-FAC's Kronecker-damped pair (§2.5).
  * @module
  */
-import { gemm, lowRankSolve } from '@bkfac/linalg';
+import { fromArray, gemm, lowRankSolve } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
-import ndarray from 'ndarray';
 import { factorDampingUnchecked } from './damping.js';
 import type { FactorState } from './state.js';
-import { columnMajor } from './statistics.js';
 import { scratch } from './workspace.js';
 
 /**
@@ -40,7 +38,7 @@ export function applyFactorInverse(
     values = scratch(factor, 0, rank).subarray(0, rank);
     for (let i = 0; i < rank; i++) values[i] = factor.values[i]! - shift;
   }
-  return lowRankSolve(values, columnMajor(factor.vectors, d, rank), mu, m, {
+  return lowRankSolve(values, fromArray(factor.vectors, [d, rank], 'col'), mu, m, {
     side,
     out,
     // The bases are produced (and on restore checked) by bkfac itself.
@@ -64,10 +62,9 @@ export function kroneckerPrecondition(
   out: Matrix,
 ): Matrix {
   const [rows, cols] = [g.dim, a.dim];
-  const qa = columnMajor(a.vectors, cols, cols);
-  const qg = columnMajor(g.vectors, rows, rows);
-  const work = (slot: number): Matrix =>
-    ndarray(scratch(g, slot, rows * cols), [rows, cols], [cols, 1], 0);
+  const qa = fromArray(a.vectors, [cols, cols], 'col');
+  const qg = fromArray(g.vectors, [rows, rows], 'col');
+  const work = (slot: number): Matrix => fromArray(scratch(g, slot, rows * cols), [rows, cols]);
   const rotated = gemm(qg, gemm(gradient, qa, { c: work(1) }), { transA: true, c: work(2) });
   const ga = shiftedValues(g, decay);
   const aa = shiftedValues(a, decay);

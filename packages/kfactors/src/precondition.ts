@@ -11,9 +11,9 @@ import {
   NonFiniteError,
   syrk,
   zeros,
+  fromArray,
 } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
-import ndarray from 'ndarray';
 import { clipScale, sumOfSquares } from './clipping.js';
 import { applyFactorInverse, kroneckerPrecondition } from './inverse.js';
 import type { LayerState } from './state.js';
@@ -99,7 +99,7 @@ export function precondition(
     kroneckerPrecondition(a, g, lambda, config.decay, gradient, out);
   } else {
     const adaptive = config.dampingMode === 'adaptive';
-    const left = ndarray(scratch(state, 0, rows * cols), [rows, cols], [cols, 1], 0);
+    const left = fromArray(scratch(state, 0, rows * cols), [rows, cols]);
     applyFactorInverse(g, adaptive, lambda, config.decay, gradient, 'left', left);
     applyFactorInverse(a, adaptive, lambda, config.decay, left, 'right', out);
   }

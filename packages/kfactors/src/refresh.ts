@@ -8,19 +8,19 @@ import {
   brandEighUpdate,
   copy,
   createRng,
+  fromArray,
   eigh,
   rayleighRitzCorrection,
   reigh,
   syrk,
 } from '@bkfac/linalg';
 import type { LowRankEigen, Matrix } from '@bkfac/linalg';
-import ndarray from 'ndarray';
 import type { ResolvedConfig } from './config.js';
 import { usesOverwrite } from './config.js';
 import { nextRank, truncationRatio } from './adaptive-rank.js';
 import { scheduleValue } from './schedule.js';
 import type { FactorState } from './state.js';
-import { batchScale, columnMajor, scaledTransposeInto } from './statistics.js';
+import { batchScale, scaledTransposeInto } from './statistics.js';
 import { factorWorkspace } from './workspace.js';
 
 /**
@@ -120,9 +120,8 @@ export function advanceFactor(
 
 /** `K ← ρK + (1−ρ)K_b` on the dense average, in place. */
 function accumulate(factor: FactorState, batch: Matrix, decay: number): void {
-  const d = factor.dim;
   const n = batch.shape[0]!;
-  const k = ndarray(factor.average!, [d, d], [d, 1], 0);
+  const k = averageMatrix(factor);
   syrk(batch, { trans: true, alpha: (1 - decay) * batchScale(factor.side, n), beta: decay, c: k });
   factor.averageUpdates += 1;
 }
@@ -179,16 +178,16 @@ function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): 
   const post = config.truncation === 'post';
   const columns = Math.min(post ? r : kept + n, kept + n, d);
   const work = factorWorkspace(factor, d * n, columns);
-  const increment = columnMajor(work.increment, d, n);
+  const increment = fromArray(work.increment, [d, n], 'col');
   scaledTransposeInto(increment, batch, Math.sqrt((1 - config.decay) * batchScale(factor.side, n)));
   const prev: LowRankEigen = {
     values: factor.values.subarray(0, kept),
-    vectors: columnMajor(factor.vectors, d, m).hi(d, kept),
+    vectors: fromArray(factor.vectors, [d, m], 'col').hi(d, kept),
   };
   return brandEighUpdate(prev, increment, {
     decay: config.decay,
     ...(post ? { rank: r } : {}),
-    out: { values: work.values, vectors: columnMajor(work.vectors, d, work.values.length) },
+    out: { values: work.values, vectors: fromArray(work.vectors, [d, work.values.length], 'col') },
   });
 }
 
@@ -250,7 +249,7 @@ function applyCutoff(values: Float64Array, tol: number): void {
  */
 export function averageMatrix(factor: FactorState): Matrix {
   const d = factor.dim;
-  return ndarray(factor.average!, [d, d], [d, 1], 0);
+  return fromArray(factor.average!, [d, d]);
 }
 
 /** The entries of a `d x m` matrix in column-major order (no copy when already so stored). */

@@ -3,13 +3,12 @@
  * `Float64Array` buffers, restored exactly (bit-identical continuation).
  * @module
  */
-import { createRng, gemm, InvalidArgumentError } from '@bkfac/linalg';
+import { createRng, fromArray, gemm, InvalidArgumentError } from '@bkfac/linalg';
 import type { RngState } from '@bkfac/linalg';
 import { resolveConfig } from './config.js';
 import type { KFactorsConfig, ResolvedConfig } from './config.js';
 import type { NormalizedSchedule, PiecewiseSchedule } from './schedule.js';
 import type { FactorState, LayerState } from './state.js';
-import { columnMajor } from './statistics.js';
 
 /**
  * A JSON value (what `JSON.stringify` writes and `JSON.parse` reads back unchanged).
@@ -167,11 +166,11 @@ function restoreFactor(value: unknown, side: 'A' | 'G', dim: number, arg: string
 /** One probe `‖VᵀV·x − x‖ ≤ 1e-6·‖x‖`, `O(d·m)`: catches corrupted bases. */
 function checkBasis(vectors: Float64Array, d: number, m: number, arg: string): void {
   if (m === 0) return;
-  const v = columnMajor(vectors, d, m);
-  const x = columnMajor(
+  const v = fromArray(vectors, [d, m], 'col');
+  const x = fromArray(
     Float64Array.from({ length: m }, (_, i) => Math.cos(i + 1)),
-    m,
-    1,
+    [m, 1],
+    'col',
   );
   const back = gemm(v, gemm(v, x), { transA: true });
   let err = 0;

@@ -3,7 +3,6 @@
  * §2.2, §5.2) and their exponential average (§2.4).
  * @module
  */
-import ndarray from 'ndarray';
 import {
   assertFinite,
   assertMatrix,
@@ -180,14 +179,6 @@ export function scaledTransposeInto(out: Matrix, batch: Matrix, s: number): void
     let q = out.offset + j * o1;
     for (let i = 0; i < d; i++, p += b1, q += o0) od[q] = s * bd[p]!;
   }
-}
-
-/**
- * A `rows x cols` column-major matrix view over `data` (no copy).
- * @internal
- */
-export function columnMajor(data: Float64Array, rows: number, cols: number): Matrix {
-  return ndarray(data, [rows, cols], [1, rows], 0);
 }
 
 /**
