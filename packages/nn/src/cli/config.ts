@@ -82,7 +82,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
  */
 export const MNIST_MLP_PRESET: ExperimentConfig = {
   preset: 'mnist-mlp',
-  optimizers: ['sgd', 'adam', 'kfac', 'rs-kfac', 'sre-kfac', 'b-kfac', 'b-r-kfac', 'b-kfac-c'],
+  optimizers: OPTIMIZER_NAMES,
   seeds: [1, 2, 3],
   hidden: [512, 512],
   batchSize: 128,
