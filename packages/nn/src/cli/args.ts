@@ -21,7 +21,8 @@ export type CliRequest =
       readonly checkpoint: string;
       readonly out: string | null;
       readonly quiet: boolean;
-    };
+    }
+  | { readonly kind: 'merge'; readonly files: readonly string[]; readonly out: string };
 
 /** @internal */
 export const HELP = `Usage: npm run train -- [options]        (or: bkfac train [options])
@@ -49,6 +50,10 @@ Options (defaults of the plain run in brackets):
   --out <dir>           results folder [runs/train-<preset>]
   --resume <file>       continue an interrupted experiment from its checkpoint
                         (its configuration is reused; other options are ignored)
+  --merge <list>        write one report from the results.json files of finished
+                        experiments that differ only in --seed (e.g. one process
+                        per core); with one file, render its report again.
+                        Needs --out; other options are ignored
   --quiet               no progress output, only the final table
   --preset <name>       'mnist-mlp': the fixed protocol (784-512-512-10, batch 128,
                         full data, stop at 98 % or 10 epochs, seeds 1,2,3, all
@@ -74,6 +79,7 @@ const OPTIONS = {
   'no-inversion-error': { type: 'boolean' },
   out: { type: 'string' },
   resume: { type: 'string' },
+  merge: { type: 'string' },
   quiet: { type: 'boolean' },
   preset: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -142,6 +148,12 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
   const quiet = values.quiet === true;
   const resume = str('resume');
   if (resume !== undefined) return { kind: 'resume', checkpoint: resume, out, quiet };
+  const merge = str('merge');
+  if (merge !== undefined) {
+    if (out === null)
+      throw new InvalidArgumentError(FN, '--out', 'a folder for the merged report', 'none');
+    return { kind: 'merge', files: list('merge', merge, (f) => f), out };
+  }
   const presetName = str('preset') ?? 'default';
   if (presetName !== 'default' && presetName !== 'mnist-mlp') {
     throw new InvalidArgumentError(FN, '--preset', "'mnist-mlp'", presetName);

@@ -3,39 +3,17 @@
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
+import { renderClaims } from './claims.js';
 import type { ExperimentState } from './experiment.js';
+import type { Machine } from './machine.js';
+import { machine } from './machine.js';
+import type { ResultSource } from './merge.js';
 import { describeOptimizer } from './optimizers.js';
 import { renderPlots } from './plots.js';
 import type { RunRecord } from './records.js';
 import type { SummaryRow } from './summary.js';
 import { renderMarkdown, summarize } from './summary.js';
-
-/** The machine a run was measured on. @internal */
-export interface Machine {
-  /** CPU model. */
-  readonly cpu: string;
-  /** Logical cores. */
-  readonly cores: number;
-  /** Memory in GiB. */
-  readonly memoryGiB: number;
-  /** Node version. */
-  readonly node: string;
-  /** OS and architecture. */
-  readonly platform: string;
-}
-
-/** Description of this machine. @internal */
-export function machine(): Machine {
-  return {
-    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-  };
-}
 
 /** Paths of the written files. @internal */
 export interface WrittenReport {
@@ -50,7 +28,8 @@ export interface WrittenReport {
 }
 
 /**
- * Writes results.json, report.md and the plots of `state` into `out`.
+ * Writes results.json, report.md and the plots of `state` into `out`; `sources`
+ * names the experiments a merged report combines (their machine is reported).
  * @internal
  */
 export async function writeReport(
@@ -58,13 +37,14 @@ export async function writeReport(
   out: string,
   command: string,
   checkpoint: string,
+  sources: readonly ResultSource[] = [],
 ): Promise<WrittenReport> {
   mkdirSync(out, { recursive: true });
   const { config, records } = state;
   const rows = summarize(config, records);
   const plots = await renderPlots(records, config.targets);
   for (const p of plots) writeFileSync(join(out, p.file), p.svg);
-  const host = machine();
+  const host = sources[0]?.machine ?? machine();
   const date = new Date().toISOString();
   const interrupted =
     state.current !== null ||
@@ -73,7 +53,16 @@ export async function writeReport(
   writeFileSync(
     results,
     JSON.stringify(
-      { command, date, machine: host, interrupted, config, summary: rows, runs: records },
+      {
+        command,
+        date,
+        machine: host,
+        interrupted,
+        ...(sources.length > 0 ? { sources } : {}),
+        config,
+        summary: rows,
+        runs: records,
+      },
       null,
       2,
     ) + '\n',
@@ -85,7 +74,7 @@ export async function writeReport(
       state,
       rows,
       plots.map((p) => [p.file, p.title] as const),
-      { command, date, host, interrupted, checkpoint },
+      { command, date, host, interrupted, checkpoint, sources },
     ),
   );
   return { results, report, plots: plots.map((p) => join(out, p.file)), rows };
@@ -95,7 +84,14 @@ function markdown(
   state: ExperimentState,
   rows: readonly SummaryRow[],
   plots: readonly (readonly [string, string])[],
-  meta: { command: string; date: string; host: Machine; interrupted: boolean; checkpoint: string },
+  meta: {
+    command: string;
+    date: string;
+    host: Machine;
+    interrupted: boolean;
+    checkpoint: string;
+    sources: readonly ResultSource[];
+  },
 ): string {
   const { config, records } = state;
   const sizes = [784, ...config.hidden, 10].join('-');
@@ -115,7 +111,7 @@ function markdown(
   const lines = [
     `# bkfac train: MNIST MLP ${sizes} (preset \`${config.preset}\`)`,
     '',
-    `Produced by \`${meta.command}\` on ${meta.date.slice(0, 10)}.`,
+    ...provenance(meta),
     '',
     `Machine: ${meta.host.cpu}, ${meta.host.cores} cores, ${meta.host.memoryGiB} GiB, Node ${meta.host.node}, ${meta.host.platform}; single thread, float64.`,
     '',
@@ -130,7 +126,7 @@ function markdown(
     `- Data: ${train}, evaluated on ${test}; pixels scaled to [0, 1] and standardised with mean 0.1307, std 0.3081.`,
     `- Model: MLP ${sizes}, ReLU, PyTorch's default initialisation; softmax cross-entropy; batch ${config.batchSize}; ${config.fisher} Fisher.`,
     `- Test accuracy every ${config.evalEvery} epoch (evaluation time excluded from training time); a run stops at the first of: ${stop.join(', ')}.`,
-    `- Seeds: ${config.seeds.join(', ')}. Times are training seconds (forward, backward, optimizer); the overhead ratio is s/epoch divided by SGD's s/epoch in the same run.`,
+    `- Seeds: ${config.seeds.join(', ')}. Times are training seconds (forward, backward, optimizer); the overhead ratio is s/epoch divided by SGD's median s/epoch in the same experiment.`,
     '- Optimizers:',
     ...config.optimizers.map((o) => `  - \`${o}\`: ${describeOptimizer(o, config)}`),
     '',
@@ -141,6 +137,7 @@ function markdown(
     'Columns: mean over seeds with (min–max); `[k/n]` marks targets reached by only k of n runs (times average those k). fwd+bwd, factors and precond are shares of training time (the rest of the optimizer time is the update itself).',
     '',
     ...missedTargets(rows),
+    ...renderClaims(config, records, rows),
     '## K-factors',
     '',
     'Per preconditioned layer (first seed): whether Brand updates applied (LL: `rank + batch < d`) or the factor was tracked densely, and how its rank moved.',
@@ -160,6 +157,24 @@ function markdown(
     '',
   ];
   return lines.join('\n');
+}
+
+function provenance(meta: {
+  command: string;
+  date: string;
+  sources: readonly ResultSource[];
+}): string[] {
+  const day = (iso: string): string => iso.slice(0, 10);
+  if (meta.sources.length === 0) return [`Produced by \`${meta.command}\` on ${day(meta.date)}.`];
+  const machines = new Set(meta.sources.map((s) => JSON.stringify(s.machine)));
+  return [
+    `Merged by \`${meta.command}\` on ${day(meta.date)} from the results of:`,
+    '',
+    ...meta.sources.map((s) => `- \`${s.command}\` (${day(s.date)}, \`${s.file}\`)`),
+    ...(machines.size > 1
+      ? ['', '**The sources ran on different machines**; the first is named below.']
+      : []),
+  ];
 }
 
 function pct(x: number): string {

@@ -9,9 +9,12 @@ import { loadMnist } from '../data/mnist.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
 import { DataFormatError } from '../errors.js';
 import { HELP, parseCommandLine } from './args.js';
+import type { ExperimentConfig } from './config.js';
 import type { ExperimentState } from './experiment.js';
 import { newExperiment, runExperiment } from './experiment.js';
+import { mergeResults } from './merge.js';
 import { createReporter } from './progress.js';
+import type { WrittenReport } from './report.js';
 import { writeReport } from './report.js';
 import { renderText } from './summary.js';
 
@@ -45,6 +48,8 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     stdout.write(`${HELP}\n`);
     return 0;
   }
+  const command = `npm run train${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  if (request.kind === 'merge') return merge(request.files, request.out, command, env);
   let state: ExperimentState;
   let out: string;
   try {
@@ -68,7 +73,6 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
   }
   const { config } = state;
   const checkpoint = join(out, CHECKPOINT);
-  const command = `npm run train${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
   let interrupted = false;
   let ctrlC = 0;
   const remove = env.onInterrupt((signal) => {
@@ -101,11 +105,8 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
       interrupted: () => interrupted,
       save: (s) => saveCheckpoint(checkpoint, s),
     });
-    const written = await writeReport(state, out, command, checkpoint);
-    stdout.write(`\n${renderText(config, written.rows)}\n\n`);
-    stdout.write(
-      `Results: ${written.results}\nReport:  ${written.report}\nPlots:   ${written.plots.join(', ')}\nCheckpoint: ${checkpoint}\n`,
-    );
+    printWritten(await writeReport(state, out, command, checkpoint), config, stdout);
+    stdout.write(`Checkpoint: ${checkpoint}\n`);
     if (state.current !== null) {
       stdout.write(`Interrupted: continue with npm run train -- --resume ${checkpoint}\n`);
       return 130;
@@ -117,5 +118,34 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     return 1;
   } finally {
     remove();
+  }
+}
+
+function printWritten(
+  written: WrittenReport,
+  config: ExperimentConfig,
+  stdout: NodeJS.WritableStream,
+): void {
+  stdout.write(`\n${renderText(config, written.rows)}\n\n`);
+  stdout.write(
+    `Results: ${written.results}\nReport:  ${written.report}\nPlots:   ${written.plots.join(', ')}\n`,
+  );
+}
+
+/** `--merge`: one report from finished experiments' results.json files. */
+async function merge(
+  files: readonly string[],
+  out: string,
+  command: string,
+  env: CliEnvironment,
+): Promise<number> {
+  try {
+    const { state, sources } = mergeResults(files);
+    printWritten(await writeReport(state, out, command, '', sources), state.config, env.stdout);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof BkfacError)) throw e;
+    env.stderr.write(`${e.message}\n`);
+    return 1;
   }
 }
