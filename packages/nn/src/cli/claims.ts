@@ -6,7 +6,9 @@
  */
 import type { ExperimentConfig, OptimizerName } from './config.js';
 import type { RunRecord } from './records.js';
+import { epochsTrained } from './records.js';
 import type { SummaryRow } from './summary.js';
+import { runsOf } from './summary.js';
 
 /** The overhead ratio (s/epoch ÷ SGD's) below which a B variant counts as "close to SGD". @internal */
 export const OVERHEAD_CLAIM = 1.5;
@@ -32,7 +34,7 @@ function costTo(
     const hit = r.reached[String(target)];
     if (hit === null || hit === undefined) {
       missed++;
-      sum += pick === 'seconds' ? r.trainingSeconds : r.steps / Math.max(r.stepsPerEpoch, 1);
+      sum += pick === 'seconds' ? r.trainingSeconds : epochsTrained(r);
     } else sum += hit[pick];
   }
   return { mean: sum / runs.length, missed, runs: runs.length };
@@ -74,10 +76,8 @@ export function renderClaims(
   const target = config.targets[config.targets.length - 1];
   const variants = rows.filter((r) => B_FAMILY.includes(r.optimizer));
   if (target === undefined || variants.length === 0) return [];
-  const runsOf = (o: OptimizerName): RunRecord[] =>
-    records.filter((r) => r.optimizer === o && r.steps > 0);
-  const kfacSeconds = costTo(runsOf('kfac'), target, 'seconds');
-  const sgdEpochs = costTo(runsOf('sgd'), target, 'epochs');
+  const kfacSeconds = costTo(runsOf(records, 'kfac'), target, 'seconds');
+  const sgdEpochs = costTo(runsOf(records, 'sgd'), target, 'epochs');
   const pct = `${(100 * target).toFixed(1)} %`;
   return [
     '## The B-KFAC claims on this experiment',
@@ -87,7 +87,7 @@ export function renderClaims(
     `| optimizer | faster to ${pct} than kfac | overhead ≤ ${OVERHEAD_CLAIM} | fewer epochs to ${pct} than sgd |`,
     '|---|---|---|---|',
     ...variants.map((row) => {
-      const runs = runsOf(row.optimizer);
+      const runs = runsOf(records, row.optimizer);
       const time = compare(costTo(runs, target, 'seconds'), kfacSeconds, 'kfac', ' s', 0);
       const overhead =
         row.overhead === null

@@ -6,6 +6,7 @@
 import cliProgress from 'cli-progress';
 import type { Reporter } from './experiment.js';
 import type { RunRecord } from './records.js';
+import { epochsTrained } from './records.js';
 
 /** How progress is shown. @internal */
 export type ProgressMode = 'bars' | 'lines' | 'quiet';
@@ -72,7 +73,7 @@ function barReporter(out: NodeJS.WritableStream): Reporter {
     const timeLeft = limit === null ? Infinity : limit - r.trainingSeconds;
     return {
       name: runName(r).padEnd(12),
-      epoch: (r.steps / Math.max(r.stepsPerEpoch, 1)).toFixed(2),
+      epoch: epochsTrained(r).toFixed(2),
       loss: Number.isFinite(lastLoss) ? lastLoss.toFixed(4) : '—',
       acc: lastAccuracy(r),
       rate: rate.toFixed(1),

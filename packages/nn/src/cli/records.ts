@@ -97,6 +97,11 @@ export interface RunRecord {
   message: string | null;
 }
 
+/** Epochs a run has trained (fractional). @internal */
+export function epochsTrained(record: RunRecord): number {
+  return record.steps / Math.max(record.stepsPerEpoch, 1);
+}
+
 /** A fresh record. @internal */
 export function newRecord(
   optimizer: OptimizerName,

@@ -12,6 +12,7 @@ import type { ResultSource } from './merge.js';
 import { describeOptimizer } from './optimizers.js';
 import { renderPlots } from './plots.js';
 import type { RunRecord } from './records.js';
+import { epochsTrained } from './records.js';
 import type { SummaryRow } from './summary.js';
 import { renderMarkdown, summarize } from './summary.js';
 
@@ -152,7 +153,7 @@ function markdown(
     '|---|---:|---|---:|---:|---:|---:|',
     ...records.map(
       (r) =>
-        `| ${r.optimizer} | ${r.seed} | ${r.status} | ${r.steps} | ${(r.steps / Math.max(r.stepsPerEpoch, 1)).toFixed(2)} | ${r.trainingSeconds.toFixed(1)} | ${(100 * (r.evaluations[r.evaluations.length - 1]?.accuracy ?? 0)).toFixed(2)} |`,
+        `| ${r.optimizer} | ${r.seed} | ${r.status} | ${r.steps} | ${epochsTrained(r).toFixed(2)} | ${r.trainingSeconds.toFixed(1)} | ${(100 * (r.evaluations[r.evaluations.length - 1]?.accuracy ?? 0)).toFixed(2)} |`,
     ),
     '',
   ];

@@ -77,12 +77,17 @@ export function secondsPerEpoch(runs: readonly RunRecord[]): number {
   return steps === 0 ? Number.NaN : (seconds / steps) * runs[0]!.stepsPerEpoch;
 }
 
+/** The runs of `optimizer` that took at least one step: the runs every summary counts. @internal */
+export function runsOf(records: readonly RunRecord[], optimizer: OptimizerName): RunRecord[] {
+  return records.filter((r) => r.optimizer === optimizer && r.steps > 0);
+}
+
 /** The result table: one row per optimizer, aggregated over seeds. @internal */
 export function summarize(config: ExperimentConfig, records: readonly RunRecord[]): SummaryRow[] {
-  const sgdRuns = records.filter((r) => r.optimizer === 'sgd' && r.steps > 0);
+  const sgdRuns = runsOf(records, 'sgd');
   const sgdEpoch = sgdRuns.length > 0 ? secondsPerEpoch(sgdRuns) : null;
   return config.optimizers.flatMap((optimizer) => {
-    const runs = records.filter((r) => r.optimizer === optimizer && r.steps > 0);
+    const runs = runsOf(records, optimizer);
     if (runs.length === 0) return [];
     const total = runs.reduce((a, r) => a + r.trainingSeconds, 0);
     const share = (pick: (r: RunRecord) => number): number =>
