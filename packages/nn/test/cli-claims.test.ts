@@ -84,6 +84,22 @@ describe('renderClaims', () => {
     ]);
   });
 
+  it('is undecided when a run cut short of the target might still have been faster', () => {
+    const records = [
+      run('sgd', 1, 10, 5, 5), // 5 epochs, 50 s
+      run('kfac', 1, 30, 2, 2), // 60 s
+      run('b-kfac', 1, 15, 3, null), // stopped at 3 epochs, 45 s: ≥ 45 s, ≥ 3 epochs
+    ];
+    expect(claimsTable(records)).toEqual([
+      [
+        'b-kfac',
+        'undecided: ≥ 45 s (missed in 1 of 1) vs 60 s',
+        'yes: 1.50x',
+        'undecided: ≥ 3.00 (missed in 1 of 1) vs 5.00',
+      ],
+    ]);
+  });
+
   it('marks a missing baseline and is empty without a B variant', () => {
     const records = [run('b-kfac', 1, 15, 5, 5)];
     expect(claimsTable(records)).toEqual([

@@ -70,6 +70,9 @@ describe('bkfac train --merge', () => {
     expect(report).toContain('Merged by `npm run train -- --merge');
     for (const s of merged.sources) expect(report).toContain(`- \`${s.command}\``);
     expect(report).toContain('- Seeds: 1, 2.');
+    // the claims section judges the B variant against sgd (no kfac run in this experiment)
+    expect(report).toContain('## The B-KFAC claims on this experiment');
+    expect(report).toMatch(/^\| b-kfac \| — \(no kfac run\) \| (yes|no): \d+\.\d\dx \| /m);
     for (const svg of ['accuracy-vs-time.svg', 'loss-vs-step.svg', 'inversion-error.svg']) {
       expect(existsSync(join(out, svg))).toBe(true);
     }

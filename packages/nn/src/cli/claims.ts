@@ -45,10 +45,14 @@ function describe(c: Cost, unit: string, digits: number): string {
   return c.missed === 0 ? value : `≥ ${value} (missed in ${c.missed} of ${c.runs})`;
 }
 
-/** `yes` when `a` is certainly below `b`, `no` when certainly not, else `undecided`. */
+/**
+ * `yes` when `a` is certainly below `b`, `no` when certainly not, else `undecided`.
+ * A mean with missed runs is only a lower bound, so it decides `yes` only as the
+ * right-hand side and `no` only as the left-hand side.
+ */
 function verdict(a: Cost, b: Cost): string {
   if (a.missed === 0 && a.mean < b.mean) return 'yes';
-  if (b.missed === 0 && (a.missed > 0 || a.mean >= b.mean)) return 'no';
+  if (b.missed === 0 && a.mean >= b.mean) return 'no';
   return 'undecided';
 }
 
