@@ -174,8 +174,10 @@ function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): 
   const [n] = batch.shape as [number, number];
   const m = factor.values.length;
   const r = factor.rank;
-  const kept = Math.min(m, r);
   const post = config.truncation === 'post';
+  // 'post' carries every current pair through the update and truncates afterwards, so a rank
+  // drop (r < m) still sees the pairs the batch may promote; 'pre' truncates the input first.
+  const kept = post ? m : Math.min(m, r);
   const columns = Math.min(post ? r : kept + n, kept + n, d);
   const work = factorWorkspace(factor, d * n, columns);
   const increment = fromArray(work.increment, [d, n], 'col');
