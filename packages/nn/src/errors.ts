@@ -33,3 +33,39 @@ export class DataFormatError extends BkfacError {
     this.source = source;
   }
 }
+
+/**
+ * A file or folder could not be read, created or written (missing, a folder where a file was
+ * expected, no permission…). `code` is the operating system's error code, e.g. `'ENOENT'`.
+ *
+ * @example
+ * ```ts
+ * import { FileAccessError, loadCheckpoint } from '@bkfac/nn';
+ * try {
+ *   loadCheckpoint('/no/such/folder/run.bkfac');
+ * } catch (e) {
+ *   console.log(e instanceof FileAccessError, (e as FileAccessError).code); // true ENOENT
+ * }
+ * ```
+ */
+export class FileAccessError extends BkfacError {
+  /** The path that could not be accessed. */
+  readonly path: string;
+  /** Operating-system error code (`'ENOENT'`, `'EISDIR'`, `'EACCES'`, …), or `'UNKNOWN'`. */
+  readonly code: string;
+
+  /**
+   * @param fn - name of the public function that needed the file
+   * @param path - the file or folder
+   * @param action - what was attempted, e.g. `'read'` or `'create the folder'`
+   * @param cause - the underlying error
+   */
+  constructor(fn: string, path: string, action: string, cause: unknown) {
+    const code = (cause as { code?: unknown })?.code;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(fn, `${fn}: cannot ${action} '${path}': ${reason}`);
+    this.name = 'FileAccessError';
+    this.path = path;
+    this.code = typeof code === 'string' ? code : 'UNKNOWN';
+  }
+}

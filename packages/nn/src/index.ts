@@ -5,7 +5,7 @@
  * checkpoints and a training loop.
  * @packageDocumentation
  */
-export { DataFormatError } from './errors.js';
+export { DataFormatError, FileAccessError } from './errors.js';
 export { Tensor, variable, constant } from './autograd/tensor.js';
 export type { BackwardContext } from './autograd/tensor.js';
 export { backward } from './autograd/backward.js';

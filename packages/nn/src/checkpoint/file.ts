@@ -2,18 +2,11 @@
  * Checkpoint files: encoded trees written atomically (temp file, fsync, rename).
  * @module
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { FileAccessError } from '../errors.js';
 import { decodeTree, encodeTree } from './codec.js';
+import { ensureWritableFolder, readFileFor } from './files.js';
 
 /**
  * Writes `value` (plain data, see {@link encodeTree}) to `path` atomically:
@@ -24,6 +17,8 @@ import { decodeTree, encodeTree } from './codec.js';
  * @param path - destination file (its folder is created if missing)
  * @param value - the tree to save
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if `value` holds unsupported data
+ * @throws {@link FileAccessError} if the folder cannot be created or the file written (the
+ *   previous file at `path`, if any, is left as it was)
  * @example
  * ```ts
  * import { loadCheckpoint, saveCheckpoint } from '@bkfac/nn';
@@ -35,21 +30,25 @@ import { decodeTree, encodeTree } from './codec.js';
  * ```
  */
 export function saveCheckpoint(path: string, value: unknown): void {
+  const fn = 'saveCheckpoint';
   const bytes = encodeTree(value);
-  mkdirSync(dirname(path), { recursive: true });
+  ensureWritableFolder(fn, dirname(path));
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(temp, 'w');
+  let fd: number | null = null;
   try {
+    fd = openSync(temp, 'w');
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
     fsyncSync(fd);
-  } catch (e) {
     closeSync(fd);
+    fd = null;
+    renameSync(temp, path);
+  } catch (e) {
+    // Never leave the temporary file behind: the old checkpoint (if any) stays as it was.
+    if (fd !== null) closeSync(fd);
     rmSync(temp, { force: true });
-    throw e;
+    throw new FileAccessError(fn, path, 'write', e);
   }
-  closeSync(fd);
-  renameSync(temp, path);
 }
 
 /**
@@ -58,6 +57,7 @@ export function saveCheckpoint(path: string, value: unknown): void {
  * @param path - checkpoint file
  * @returns the saved tree
  * @throws {@link DataFormatError} if the file is corrupt or truncated
+ * @throws {@link FileAccessError} if the file is missing or cannot be read
  * @example
  * ```ts
  * import { loadCheckpoint, saveCheckpoint } from '@bkfac/nn';
@@ -69,5 +69,5 @@ export function saveCheckpoint(path: string, value: unknown): void {
  * ```
  */
 export function loadCheckpoint(path: string): unknown {
-  return decodeTree(readFileSync(path), path);
+  return decodeTree(readFileFor('loadCheckpoint', path), path);
 }

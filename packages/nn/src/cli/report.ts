@@ -2,7 +2,8 @@
  * Files written by `bkfac train`: results.json, report.md and the SVG plots.
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ensureWritableFolder } from '../checkpoint/files.js';
 import { join } from 'node:path';
 import { renderClaims } from './claims.js';
 import type { ExperimentState } from './experiment.js';
@@ -40,7 +41,7 @@ export async function writeReport(
   checkpoint: string,
   sources: readonly ResultSource[] = [],
 ): Promise<WrittenReport> {
-  mkdirSync(out, { recursive: true });
+  ensureWritableFolder('bkfac train', out);
   const { config, records } = state;
   const rows = summarize(config, records);
   const plots = await renderPlots(records, config.targets);

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { BkfacError } from '@bkfac/linalg';
 import { loadMnist } from '../data/mnist.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
+import { ensureWritableFolder } from '../checkpoint/files.js';
 import { DataFormatError } from '../errors.js';
 import { HELP, parseCommandLine } from './args.js';
 import type { ExperimentConfig } from './config.js';
@@ -67,6 +68,8 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
       state = newExperiment(request.config);
       out = request.out ?? join('runs', `train-${request.config.preset}`);
     }
+    // Before any training: a folder that cannot be written would lose the run's results.
+    ensureWritableFolder('bkfac train', out);
   } catch (e) {
     stderr.write(`${(e as Error).message}\n`);
     return 1;

