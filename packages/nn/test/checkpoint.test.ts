@@ -59,6 +59,26 @@ const tree = fc.letrec((tie) => ({
 })).node;
 
 describe('encodeTree / decodeTree', () => {
+  it('rejects trees nested deeper than 1000 levels with typed errors, on both sides', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    expect(() => encodeTree(deep)).toThrow(InvalidArgumentError);
+    // A header crafted by hand (valid magic, length and checksum) nesting 100,000 arrays.
+    const json = new TextEncoder().encode('['.repeat(100000) + ']'.repeat(100000));
+    const ok = encodeTree([]);
+    const bytes = new Uint8Array(Math.ceil((16 + json.length) / 8) * 8);
+    bytes.set(ok.subarray(0, 8), 0);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(8, json.length, true);
+    bytes.set(json, 16);
+    view.setUint32(12, crc32(bytes.subarray(16)) >>> 0, true);
+    expect(() => decodeTree(bytes)).toThrow(DataFormatError);
+    expect(() => decodeTree(bytes)).toThrow('nests deeper than 1000 levels');
+    let shallow: unknown = 1;
+    for (let i = 0; i < 999; i++) shallow = [shallow];
+    expect(decodeTree(encodeTree(shallow))).toEqual(shallow);
+  });
+
   it('round-trips plain-data trees bit for bit (NaN, ±Infinity, −0, every typed array)', () => {
     fc.assert(fc.property(tree, (t) => expect(sameTree(decodeTree(encodeTree(t)), t)).toBe(true)));
   });

@@ -24,6 +24,7 @@ const PREFIX = 16; // magic (8) + header length (4) + checksum (4)
  * @param value - the tree
  * @returns the encoded bytes (magic, header length, CRC-32, JSON header, payload)
  * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unsupported value (functions, class instances, `$` keys)
+ *   or one nested deeper than 1000 levels
  * @example
  * ```ts
  * import { decodeTree, encodeTree } from '@bkfac/nn';
@@ -42,7 +43,7 @@ export function encodeTree(value: unknown): Uint8Array {
     if (bytes.length % 8 !== 0) chunks.push(new Uint8Array(align8(bytes.length) - bytes.length));
     return { o, n: a.length };
   };
-  const walk = (v: unknown, path: string): unknown => {
+  const walk = (v: unknown, path: string, depth = 0): unknown => {
     if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
     if (v === undefined) return { $u: 1 };
     if (typeof v === 'number') {
@@ -55,7 +56,15 @@ export function encodeTree(value: unknown): Uint8Array {
       const [r, c] = v.shape as [number, number];
       return { $m: [r, c], ...store(copy(v).data) };
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
+    if (depth >= MAX_DEPTH) {
+      throw new InvalidArgumentError(
+        'encodeTree',
+        path,
+        `nesting of at most ${MAX_DEPTH} levels`,
+        'a deeper value',
+      );
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`, depth + 1));
     if (typeof v === 'object' && isPlainObject(v)) {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
@@ -66,7 +75,7 @@ export function encodeTree(value: unknown): Uint8Array {
             'a key not starting with $',
             k,
           );
-        out[k] = walk(x, `${path}.${k}`);
+        out[k] = walk(x, `${path}.${k}`, depth + 1);
       }
       return out;
     }
@@ -99,7 +108,8 @@ export function encodeTree(value: unknown): Uint8Array {
  * @param bytes - encoded tree
  * @param source - name used in error messages (default `'buffer'`)
  * @returns the tree (typed arrays and matrices are fresh copies)
- * @throws {@link DataFormatError} on a wrong magic, truncation, a checksum mismatch or a malformed header
+ * @throws {@link DataFormatError} on a wrong magic, truncation, a checksum mismatch, a malformed header
+ *   or one nested deeper than 1000 levels
  * @example
  * ```ts
  * import { decodeTree, encodeTree } from '@bkfac/nn';
@@ -144,9 +154,10 @@ export function decodeTree(bytes: Uint8Array, source = 'buffer'): unknown {
     fresh.set(payload.subarray(o, o + length));
     return new ctor(fresh.buffer, 0, n);
   };
-  const walk = (v: unknown): unknown => {
+  const walk = (v: unknown, depth: number): unknown => {
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map(walk);
+    if (depth >= MAX_DEPTH) fail(`header nests deeper than ${MAX_DEPTH} levels`);
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     const r = v as Record<string, unknown>;
     if ('$u' in r) return undefined;
     if ('$n' in r) return r.$n === '-0' ? -0 : Number(r.$n);
@@ -165,7 +176,7 @@ export function decodeTree(bytes: Uint8Array, source = 'buffer'): unknown {
     // defineProperty: a "__proto__" key must stay data, not replace the prototype.
     for (const [k, x] of Object.entries(r)) {
       Object.defineProperty(out, k, {
-        value: walk(x),
+        value: walk(x, depth + 1),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -173,8 +184,11 @@ export function decodeTree(bytes: Uint8Array, source = 'buffer'): unknown {
     }
     return out;
   };
-  return walk(tree);
+  return walk(tree, 0);
 }
+
+/** Deepest nesting a tree may have: far beyond any checkpoint, far below the call-stack limit. */
+const MAX_DEPTH = 1000;
 
 function align8(n: number): number {
   return Math.ceil(n / 8) * 8;
