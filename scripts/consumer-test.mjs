@@ -2,7 +2,7 @@
 // Tests the packages as a user gets them: packs every public package with
 // `npm pack` (its prepack builds it), checks what the tarballs hold, installs
 // them with plain npm into a scratch project outside the workspace, then
-// imports them from ESM, bundles a minified consumer (error names must
+// imports them from ESM, requires them from CJS (Node and jest), bundles a minified consumer (error names must
 // survive) and type-checks a TypeScript consumer with the workspace's tsc.
 //
 //   node scripts/consumer-test.mjs [--keep]
@@ -82,6 +82,35 @@ console.log('esm ok');
     'ESM import from Node (eigh, Brand update)',
   );
 
+  // 3b. CommonJS: require from Node, and from jest with its default transform.
+  const cjs = `const { fromRows, eigh, BkfacError } = require('@bkfac/linalg');
+const kfactors = require('@bkfac/kfactors');
+const values = Array.from(eigh(fromRows([[2, 1], [1, 2]])).values);
+module.exports = { values, kfactors: Object.keys(kfactors).length, BkfacError };
+`;
+  writeFileSync(join(app, 'cjs.cjs'), cjs);
+  const fromCjs = run('node', ['-p', "JSON.stringify(require('./cjs.cjs'))"], app);
+  const r = JSON.parse(fromCjs);
+  check(
+    Math.abs(r.values[0] - 3) < 1e-12 && Math.abs(r.values[1] - 1) < 1e-12 && r.kfactors > 0,
+    'require linalg and kfactors from CommonJS (Node)',
+  );
+  writeFileSync(
+    join(app, 'cjs.test.cjs'),
+    `const r = require('./cjs.cjs');
+test('require under jest', () => {
+  expect(r.values[0]).toBeCloseTo(3, 12);
+  expect(r.kfactors).toBeGreaterThan(0);
+});
+`,
+  );
+  run(
+    bin('jest'),
+    ['--rootDir', app, '--testMatch', '**/cjs.test.cjs', '--ci', '--watchman=false'],
+    app,
+  );
+  check(true, 'require under jest 30 (default CommonJS transform)');
+
   // 4. Minified bundle: error classes keep their names.
   writeFileSync(
     join(app, 'minify.mjs'),
@@ -103,7 +132,7 @@ console.log(JSON.stringify(names));
     `error names survive esbuild --minify (${names.join(', ')})`,
   );
 
-  // 5. TypeScript consumer (module nodenext, ESM) type-checks against the shipped .d.ts.
+  // 5. TypeScript consumers (module nodenext, ESM and CJS) type-check against the shipped .d.ts.
   writeFileSync(
     join(app, 'consumer.ts'),
     `import { fromRows, eigh, type Matrix } from '@bkfac/linalg';
@@ -111,6 +140,14 @@ import * as kfactors from '@bkfac/kfactors';
 const a: Matrix = fromRows([[2, 1], [1, 2]]);
 const top: number = eigh(a).values[0] ?? NaN;
 export const out: [number, object] = [top, kfactors];
+`,
+  );
+  writeFileSync(
+    join(app, 'consumer-cjs.cts'),
+    `import { fromRows, eigh } from '@bkfac/linalg';
+import type { Matrix } from '@bkfac/linalg';
+const a: Matrix = fromRows([[2, 1], [1, 2]]);
+export const top: number = eigh(a).values[0] ?? NaN;
 `,
   );
   writeFileSync(
@@ -124,11 +161,11 @@ export const out: [number, object] = [top, kfactors];
         noEmit: true,
         types: [],
       },
-      files: ['consumer.ts'],
+      files: ['consumer.ts', 'consumer-cjs.cts'],
     }),
   );
   run(bin('tsc'), ['-p', 'tsconfig.json'], app);
-  check(true, 'tsc (module nodenext) type-checks a TS consumer');
+  check(true, 'tsc (module nodenext) type-checks an ESM (.ts) and a CJS (.cts) consumer');
   console.log('consumer test passed');
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);
