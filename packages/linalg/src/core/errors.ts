@@ -23,6 +23,9 @@
  * ```
  */
 export class BkfacError extends Error {
+  /** Set explicitly so the name survives minification. */
+  override name = 'BkfacError';
+
   /** Name of the public function that rejected its input. */
   readonly fn: string;
 
@@ -33,7 +36,6 @@ export class BkfacError extends Error {
   constructor(fn: string, message: string) {
     super(message);
     this.fn = fn;
-    this.name = new.target.name;
   }
 }
 
@@ -48,6 +50,9 @@ export class BkfacError extends Error {
  * ```
  */
 export class ShapeError extends BkfacError {
+  /** Set explicitly so the name survives minification. */
+  override name = 'ShapeError';
+
   /** Name of the offending argument. */
   readonly arg: string;
 
@@ -74,6 +79,9 @@ export class ShapeError extends BkfacError {
  * ```
  */
 export class NonFiniteError extends BkfacError {
+  /** Set explicitly so the name survives minification. */
+  override name = 'NonFiniteError';
+
   /** Name of the offending argument. */
   readonly arg: string;
 
@@ -100,6 +108,9 @@ export class NonFiniteError extends BkfacError {
  * ```
  */
 export class NonSymmetricError extends BkfacError {
+  /** Set explicitly so the name survives minification. */
+  override name = 'NonSymmetricError';
+
   /** Name of the offending argument. */
   readonly arg: string;
 
@@ -139,6 +150,9 @@ export class NonSymmetricError extends BkfacError {
  * ```
  */
 export class InvalidArgumentError extends BkfacError {
+  /** Set explicitly so the name survives minification. */
+  override name = 'InvalidArgumentError';
+
   /** Name of the offending argument. */
   readonly arg: string;
 
@@ -165,6 +179,9 @@ export class InvalidArgumentError extends BkfacError {
  * ```
  */
 export class NotPositiveDefiniteError extends BkfacError {
+  /** Set explicitly so the name survives minification. */
+  override name = 'NotPositiveDefiniteError';
+
   /** Name of the offending argument. */
   readonly arg: string;
   /** Index of the first non-positive pivot. */
@@ -197,6 +214,9 @@ export class NotPositiveDefiniteError extends BkfacError {
  * ```
  */
 export class ConvergenceError extends BkfacError {
+  /** Set explicitly so the name survives minification. */
+  override name = 'ConvergenceError';
+
   /** Number of iterations spent before giving up. */
   readonly iterations: number;
 
