@@ -20,6 +20,7 @@ import { InvalidArgumentError } from '@bkfac/linalg';
  * ```
  */
 export class InvalidScheduleError extends InvalidArgumentError {
+  override name = 'InvalidScheduleError';
   /** First 0-based epoch at which the schedule is invalid (`0` when it is invalid throughout). */
   readonly epoch: number;
 

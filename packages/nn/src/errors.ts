@@ -20,6 +20,7 @@ import { BkfacError } from '@bkfac/linalg';
  * ```
  */
 export class DataFormatError extends BkfacError {
+  override name = 'DataFormatError';
   /** Name of the file or buffer that was rejected. */
   readonly source: string;
 
@@ -49,6 +50,7 @@ export class DataFormatError extends BkfacError {
  * ```
  */
 export class FileAccessError extends BkfacError {
+  override name = 'FileAccessError';
   /** The path that could not be accessed. */
   readonly path: string;
   /** Operating-system error code (`'ENOENT'`, `'EISDIR'`, `'EACCES'`, …), or `'UNKNOWN'`. */
@@ -64,7 +66,6 @@ export class FileAccessError extends BkfacError {
     const code = (cause as { code?: unknown })?.code;
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(fn, `${fn}: cannot ${action} '${path}': ${reason}`);
-    this.name = 'FileAccessError';
     this.path = path;
     this.code = typeof code === 'string' ? code : 'UNKNOWN';
   }
