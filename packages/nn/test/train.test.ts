@@ -163,6 +163,48 @@ describe('checkpoint and resume', () => {
     },
   );
 
+  it('a corrupt checkpoint is a typed error, not a run: NaN weights, NaN or broken K-factors', () => {
+    const options = (make: () => Optimizer<unknown>): TrainerOptions<unknown> => ({
+      model: mlp({ sizes }),
+      optimizer: make(),
+      data: train,
+      batchSize,
+      seed: 4,
+    });
+    const trained = (make: () => Optimizer<unknown>): TrainerSnapshot<unknown> => {
+      const t = new Trainer(options(make));
+      for (let i = 0; i < 6; i++) t.step();
+      return t.snapshot();
+    };
+    type Layers = { layers: Record<string, { a: { values: Float64Array; dim: number } }> };
+    const bKfac = optimizers['b-kfac']!;
+    const good = trained(bKfac);
+    expect(() => new Trainer(options(bKfac), good)).not.toThrow();
+
+    const nanWeight = trained(bKfac);
+    nanWeight.params.linear0!.data[3] = NaN;
+    expect(() => new Trainer(options(bKfac), nanWeight)).toThrow(NonFiniteError);
+
+    const nanValue = trained(bKfac);
+    (nanValue.optimizerState as Layers).layers.linear0!.a.values[0] = NaN;
+    expect(() => new Trainer(options(bKfac), nanValue)).toThrow(NonFiniteError);
+
+    const wrongDim = trained(bKfac);
+    (wrongDim.optimizerState as Layers).layers.linear1!.a.dim = 7;
+    expect(() => new Trainer(options(bKfac), wrongDim)).toThrow(InvalidArgumentError);
+
+    const foreignLayer = trained(bKfac);
+    const layers = (foreignLayer.optimizerState as Layers).layers;
+    layers.extra = layers.linear0!;
+    expect(() => new Trainer(options(bKfac), foreignLayer)).toThrow(
+      "b-kfac.restore: argument 'state.layers'",
+    );
+
+    const adamState = trained(optimizers.adam!);
+    (adamState.optimizerState as { m: Record<string, Float64Array> }).m.linear1![0] = NaN;
+    expect(() => new Trainer(options(optimizers.adam!), adamState)).toThrow(NonFiniteError);
+  });
+
   it('a snapshot is independent of the trainer that keeps training', () => {
     const trainer = new Trainer({
       model: mlp({ sizes }),

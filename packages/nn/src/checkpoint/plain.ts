@@ -4,7 +4,7 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { InvalidArgumentError, copy } from '@bkfac/linalg';
+import { InvalidArgumentError, NonFiniteError, copy } from '@bkfac/linalg';
 
 /** @internal */
 export const TYPED = {
@@ -92,4 +92,28 @@ export function clonePlain<T>(value: T, path = 'value'): T {
     });
   }
   return out as T;
+}
+
+/**
+ * Throws a {@link @bkfac/linalg!NonFiniteError} of `fn` at the first NaN in plain data (numbers,
+ * typed arrays, matrices, nested arrays and objects). NaN never occurs in a healthy optimizer or
+ * model state, so it marks a corrupt checkpoint; ±Infinity may (e.g. an unbounded option).
+ * @internal
+ */
+export function assertNoNaN(fn: string, path: string, value: unknown): void {
+  const v = value;
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) throw new NonFiniteError(fn, path, 'its value', v);
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  if (typedTag(v) !== null || isMatrix(v)) {
+    const data = isMatrix(v) ? copy(v).data : (v as ArrayLike<number>);
+    for (let i = 0; i < data.length; i++) {
+      if (Number.isNaN(Number(data[i]))) throw new NonFiniteError(fn, path, `entry ${i}`, NaN);
+    }
+    return;
+  }
+  if (Array.isArray(v)) v.forEach((x, i) => assertNoNaN(fn, `${path}[${i}]`, x));
+  else for (const [k, x] of Object.entries(v)) assertNoNaN(fn, `${path}.${k}`, x);
 }

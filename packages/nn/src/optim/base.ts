@@ -13,7 +13,7 @@ import {
 } from '@bkfac/linalg';
 import type { LearningRateScaling, LearningRateSchedule } from '@bkfac/kfactors';
 import { learningRateAt } from '@bkfac/kfactors';
-import { clonePlain } from '../checkpoint/plain.js';
+import { assertNoNaN, clonePlain } from '../checkpoint/plain.js';
 import type { Params } from '../model/params.js';
 import { assertSameStructure, zerosLike } from '../model/params.js';
 import type { CurvatureNeeds, Optimizer, StepContext } from './types.js';
@@ -119,7 +119,9 @@ export function checkStep(
 
 /**
  * An {@link Optimizer} from its name, `init`, in-place step and curvature predicate;
- * the pure `update` clones the state and runs the in-place step on the clone.
+ * the pure `update` clones the state and runs the in-place step on the clone. `restore`
+ * copies a checkpointed state, rejects NaN anywhere in it, then lets `restoreParts` validate
+ * what only the optimizer knows.
  * @internal
  */
 export function makeOptimizer<S>(
@@ -133,10 +135,20 @@ export function makeOptimizer<S>(
     context: StepContext | undefined,
   ) => S,
   needsCurvature: (state: S, epoch: number) => CurvatureNeeds = () => NO_CURVATURE,
+  restoreParts: (state: S, params: Params) => S = (state) => state,
 ): Optimizer<S> {
   return {
     name,
     init,
+    restore(state, params) {
+      const fn = `${name}.restore`;
+      if (state === null || typeof state !== 'object') {
+        throw new InvalidArgumentError(fn, 'state', `a state of optimizer '${name}'`, state);
+      }
+      const copy = clonePlain(state) as S;
+      assertNoNaN(fn, 'state', copy);
+      return restoreParts(copy, params);
+    },
     update(grads, state, params, context) {
       const updates = zerosLike(params);
       const next = step(grads, clonePlain(state), params, updates, context);

@@ -8,6 +8,8 @@ import { InvalidArgumentError, assertInteger, assertNumber } from '@bkfac/linalg
 import type { Matrix } from '@bkfac/linalg';
 import {
   createLayerState,
+  restoreLayer,
+  snapshotLayer,
   expandFactored,
   precondition,
   preconditionFactored,
@@ -276,5 +278,44 @@ export function kfacOptimizer(strategy: StrategyName, options: KfacOptions): Opt
     return created;
   }
 
-  return makeOptimizer(strategy, init, step, needsCurvature);
+  /** Step count, layer keys and momentum shapes, and every K-factor state through `restoreLayer`. */
+  const restoreParts = (state: KfacState, params: Params): KfacState => {
+    const fn = `${strategy}.restore`;
+    assertInteger(fn, 'state.step', state.step, 0);
+    if (state.layers === null || typeof state.layers !== 'object') {
+      throw new InvalidArgumentError(fn, 'state.layers', 'an object of layer states', state.layers);
+    }
+    for (const [key, layer] of Object.entries(state.layers)) {
+      if (!layers.includes(key)) {
+        throw new InvalidArgumentError(fn, 'state.layers', `keys among ${layers.join(', ')}`, key);
+      }
+      state.layers[key] = restoreLayerState(fn, `state.layers.${key}`, layer);
+    }
+    if (state.momentum !== null) {
+      for (const [key, p] of Object.entries(params)) {
+        const m = state.momentum?.[key];
+        if (!(m instanceof Float64Array) || m.length !== p.size) {
+          throw new InvalidArgumentError(
+            fn,
+            `state.momentum.${key}`,
+            `a Float64Array of ${p.size} entries`,
+            m,
+          );
+        }
+      }
+    }
+    return state;
+  };
+
+  return makeOptimizer(strategy, init, step, needsCurvature, restoreParts);
+}
+
+/** A checkpointed K-factor state through the snapshot validation of `@bkfac/kfactors`. */
+function restoreLayerState(fn: string, arg: string, layer: LayerState): LayerState {
+  try {
+    return restoreLayer(snapshotLayer(layer));
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new InvalidArgumentError(fn, arg, 'a valid K-factor layer state', detail);
+  }
 }

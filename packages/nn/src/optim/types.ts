@@ -33,6 +33,16 @@ export interface Optimizer<S = unknown> {
    */
   init(params: Params): S;
   /**
+   * Validates a state read back from a checkpoint and returns a copy the optimizer owns, so a
+   * corrupt checkpoint is an error rather than a run.
+   * @param state - a state of this optimizer after a save/load round trip
+   * @param params - the parameters the state belongs to
+   * @returns a fresh, validated state
+   * @throws {@link @bkfac/linalg!InvalidArgumentError} if the state is malformed
+   * @throws {@link @bkfac/linalg!NonFiniteError} if it holds NaN
+   */
+  restore(state: unknown, params: Params): S;
+  /**
    * One step, pure: neither `state` nor any input is modified.
    * @param grads - gradients, same keys and shapes as `params` (keys listed in
    *   {@link CurvatureNeeds.skipGradients} may be omitted)

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Matrix, Rng, RngState } from '@bkfac/linalg';
-import { InvalidArgumentError, assertInteger, createRng } from '@bkfac/linalg';
+import { InvalidArgumentError, assertFinite, assertInteger, createRng } from '@bkfac/linalg';
 import { clonePlain } from '../checkpoint/plain.js';
 import type { Dataset } from '../data/dataset.js';
 import { BatchBuffer } from '../data/batches.js';
@@ -156,8 +156,11 @@ export class Trainer<S = unknown> {
           `${snapshot.sampler.size} in batches of ${snapshot.sampler.batchSize}`,
         );
       }
+      for (const key of Object.keys(expected)) {
+        assertFinite(fn, `snapshot.params.${key}`, snapshot.params[key]!);
+      }
       this.params = cloneParams(snapshot.params);
-      this.optimizerState = clonePlain(snapshot.optimizerState);
+      this.optimizerState = optimizer.restore(snapshot.optimizerState, this.params);
       this.sampler = new BatchSampler(snapshot.sampler);
       this.rng = createRng(snapshot.rng);
       this.stepCount = snapshot.step;
