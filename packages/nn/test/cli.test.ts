@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@bkfac/linalg';
 import { parseCommandLine } from '../src/cli/args';
 
 // End to end: the CLI runs as a subprocess on the sources, in one Node process with tsx's
@@ -241,9 +242,13 @@ describe('bkfac train options', () => {
     [['--preset', 'cifar']],
     [['--time-limit', '-1']],
     [['--train-limit', 'some']],
+    [['--train-limit', '70000']],
+    [['--test-limit', '10001']],
+    [['--batch-size', '1000', '--train-limit', '64']],
     [['--eval-every', '0']],
     [['positional']],
   ])('rejects %j with a typed error', (argv) => {
+    expect(() => parseCommandLine(argv)).toThrow(InvalidArgumentError);
     expect(() => parseCommandLine(argv)).toThrow(/bkfac train: argument/);
   });
 

@@ -114,8 +114,16 @@ function fraction(flag: string, text: string): number {
   return v;
 }
 
-function limit(flag: string, text: string): number | null {
-  return text === 'all' ? null : integer(flag, text, 1);
+/** The MNIST splits' sizes: a larger limit is an error at parse time, not after loading. */
+const TRAIN_DIGITS = 60000;
+const TEST_DIGITS = 10000;
+
+function limit(flag: string, text: string, size: number): number | null {
+  if (text === 'all') return null;
+  const v = integer(flag, text, 1);
+  if (v > size)
+    throw new InvalidArgumentError(FN, `--${flag}`, `'all' or an integer <= ${size}`, text);
+  return v;
 }
 
 /**
@@ -213,12 +221,22 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     rank: opt('rank', (s) => integer('rank', s, 1), base.rank),
     epochs: opt('epochs', (s) => integer('epochs', s, 1), base.epochs),
     targets,
-    trainLimit: opt('train-limit', (s) => limit('train-limit', s), base.trainLimit),
-    testLimit: opt('test-limit', (s) => limit('test-limit', s), base.testLimit),
+    trainLimit: opt('train-limit', (s) => limit('train-limit', s, TRAIN_DIGITS), base.trainLimit),
+    testLimit: opt('test-limit', (s) => limit('test-limit', s, TEST_DIGITS), base.testLimit),
     timeLimit,
     evalEvery: opt('eval-every', (s) => fraction('eval-every', s), base.evalEvery),
     fisher,
     inversionError: values['no-inversion-error'] === true ? false : base.inversionError,
   };
+  const trainSize = config.trainLimit ?? TRAIN_DIGITS;
+  if (config.batchSize > trainSize) {
+    // A batch larger than the data would silently shrink, with the learning rate still scaled for it.
+    throw new InvalidArgumentError(
+      FN,
+      '--batch-size',
+      `at most the ${trainSize} training digits in use`,
+      config.batchSize,
+    );
+  }
   return { kind: 'train', config, out, quiet };
 }
