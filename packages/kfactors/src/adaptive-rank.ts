@@ -3,7 +3,7 @@
  * retained eigenvalue is large relative to the largest, shrink it otherwise.
  * @module
  */
-import { assertInteger, assertNumber, InvalidArgumentError } from '@bkfac/linalg';
+import { assertInteger, assertNumber, InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
 
 /**
  * A rank-adaptation rule. With `ε̄` the mean truncation ratio
@@ -90,6 +90,7 @@ export const BRAND_RANK_RULE: AdaptiveRankRule = {
  *
  * @param values - retained eigenvalues, any order
  * @returns `ε`, or `null` when there is nothing to measure (empty or `max(D) ≤ 0`)
+ * @throws {@link @bkfac/linalg!NonFiniteError} if `values` holds NaN or ±Infinity
  * @example
  * ```ts
  * import { truncationRatio } from '@bkfac/kfactors';
@@ -101,6 +102,7 @@ export function truncationRatio(values: ArrayLike<number>): number | null {
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
+    if (!Number.isFinite(v)) throw new NonFiniteError('truncationRatio', 'values', `entry ${i}`, v);
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -115,7 +117,8 @@ export function truncationRatio(values: ArrayLike<number>): number | null {
  * @param history - ratios, oldest first; the last `rule.periodMultiplier` are averaged
  * @param dim - factor size `d` (caps the rank)
  * @returns the new rank (unchanged if `history` is empty)
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if `rank` or `dim` is not a positive integer
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `rank` or `dim` is not a positive integer,
+ *   or a history entry is not a ratio in `[0, 1]`
  * @example
  * ```ts
  * import { nextRank, RSVD_RANK_RULE } from '@bkfac/kfactors';
@@ -130,6 +133,11 @@ export function nextRank(
 ): number {
   assertInteger('nextRank', 'rank', rank, 1);
   assertInteger('nextRank', 'dim', dim, 1);
+  history.forEach((ratio, i) => {
+    if (!(ratio >= 0 && ratio <= 1)) {
+      throw new InvalidArgumentError('nextRank', `history[${i}]`, 'a ratio in [0, 1]', ratio);
+    }
+  });
   const count = Math.min(rule.periodMultiplier, history.length);
   if (count === 0) return rank;
   let sum = 0;

@@ -177,6 +177,15 @@ export interface KFactorsConfig {
   readonly exactAverage?: boolean;
 }
 
+/** The keys of {@link PeriodsConfig}: any other key is a typo, rejected rather than ignored. */
+const PERIOD_KEYS: readonly (keyof PeriodsConfig)[] = [
+  'update',
+  'inverse',
+  'brand',
+  'overwrite',
+  'correction',
+];
+
 /**
  * Resolved periods, each a normalized schedule.
  *
@@ -288,6 +297,19 @@ export function resolveConfig(config: KFactorsConfig): ResolvedConfig {
     );
   }
   const p = config.periods ?? {};
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+    throw new InvalidArgumentError(fn, 'config.periods', 'an object of period schedules', p);
+  }
+  for (const key of Object.keys(p)) {
+    if (!PERIOD_KEYS.includes(key as keyof PeriodsConfig)) {
+      throw new InvalidArgumentError(
+        fn,
+        'config.periods',
+        `keys among ${PERIOD_KEYS.join(', ')}`,
+        key,
+      );
+    }
+  }
   const period = (arg: keyof PeriodsConfig, fallback: number): NormalizedSchedule =>
     normalizeSchedule(fn, `config.periods.${arg}`, p[arg] ?? fallback, { min: 1, integer: true });
   const periods: ResolvedPeriods = {

@@ -43,6 +43,7 @@ export interface FactorDamping {
  * @param updates - number `k ≥ 0` of EA updates of the factor
  * @returns `{ mu, shift }`
  * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown mode or a parameter out of range
+ *   (`decay` must lie in `(0, 1)`)
  * @throws {@link @bkfac/linalg!NonFiniteError} if `values` holds NaN or ±Infinity
  * @example
  * ```ts
@@ -65,6 +66,8 @@ export function factorDamping(
   assertFiniteVector(fn, 'values', values);
   assertNumber(fn, 'lambda', lambda, 0);
   assertNumber(fn, 'decay', decay, Number.MIN_VALUE, 1);
+  // ρ = 1 would keep the identity term ρ^k = 1 forever: no average ever forms.
+  if (decay === 1) throw new InvalidArgumentError(fn, 'decay', 'a number in (0, 1)', decay);
   assertInteger(fn, 'updates', updates, 0);
   return factorDampingUnchecked(mode === 'adaptive', values, lambda, decay, updates);
 }

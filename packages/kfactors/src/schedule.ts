@@ -2,6 +2,7 @@
  * Per-epoch piecewise-constant schedules (damping, ranks, periods), as data.
  * @module
  */
+import { InvalidArgumentError } from '@bkfac/linalg';
 import { InvalidScheduleError } from './errors.js';
 
 /**
@@ -111,6 +112,7 @@ export function normalizeSchedule(
  * @param schedule - a normalized schedule
  * @param epoch - 0-based epoch (fractional epochs are allowed)
  * @returns the value in force at `epoch` (the first piece for `epoch < 0`)
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `epoch` is NaN
  * @example
  * ```ts
  * import { normalizeSchedule, scheduleValue } from '@bkfac/kfactors';
@@ -119,6 +121,9 @@ export function normalizeSchedule(
  * ```
  */
 export function scheduleValue(schedule: NormalizedSchedule, epoch: number): number {
+  if (typeof epoch !== 'number' || Number.isNaN(epoch)) {
+    throw new InvalidArgumentError('scheduleValue', 'epoch', 'a number (not NaN)', epoch);
+  }
   const { epochs, values } = schedule;
   let i = 0;
   while (i + 1 < epochs.length && epochs[i + 1]! <= epoch) i++;
