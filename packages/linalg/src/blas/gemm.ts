@@ -6,6 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { ShapeError } from '../core/errors.js';
+import { assertDisjoint } from '../core/overlap.js';
 import { gemmDirect } from './gemm-direct.js';
 import { gemmPacked } from './gemm-packed.js';
 import { gemvStridedUnchecked } from './gemv.js';
@@ -23,7 +24,7 @@ export interface GemmOptions {
   beta?: number;
   /**
    * Output `m x n` matrix (any strides), accumulated into and returned (default: a fresh
-   * row-major matrix). It must not share storage with `a` or `b`.
+   * row-major matrix). It must not share any element with `a` or `b` (checked).
    */
   c?: Matrix;
 }
@@ -37,6 +38,7 @@ export interface GemmOptions {
  * @returns `c` (or a fresh `m x n` matrix)
  * @throws {@link ShapeError} if the inner dimensions or `c` do not match
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
+ * @throws {@link InvalidArgumentError} if `options.c` shares elements with `a` or `b`
  * @example
  * ```ts
  * import { fromRows, gemm, toRows } from '@bkfac/linalg';
@@ -71,6 +73,8 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
     const [cr, cc] = assertMatrix('gemm', 'c', c);
     if (cr !== m || cc !== n) throw new ShapeError('gemm', 'c', `[${m}, ${n}]`, `[${cr}, ${cc}]`);
     if (beta !== 0) assertFinite('gemm', 'c', c);
+    assertDisjoint('gemm', 'options.c', c, 'a', a);
+    assertDisjoint('gemm', 'options.c', c, 'b', b);
   }
   gemmUnchecked(transA, transB, alpha, a, b, options.c === undefined ? 0 : beta, c);
   return c;

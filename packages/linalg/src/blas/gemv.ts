@@ -4,6 +4,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { assertDisjoint } from '../core/overlap.js';
 import { assertVector } from './vector.js';
 
 /** Options of {@link gemv}. */
@@ -14,7 +15,7 @@ export interface GemvOptions {
   alpha?: number;
   /** Scale of the existing `y` (default `0`; ignored without `y`). */
   beta?: number;
-  /** Output vector of length `m` (`n` if `trans`), accumulated into and returned (default: fresh); must not be `x`. */
+  /** Output vector of length `m` (`n` if `trans`), accumulated into and returned (default: fresh); must share no element with `x` or `a` (checked). */
   y?: Float64Array;
 }
 
@@ -26,7 +27,8 @@ export interface GemvOptions {
  * @param options - transposition flag, scalars and an optional output `y`
  * @returns `y` (or a fresh vector of length `m`, `n` if `trans`)
  * @throws {@link ShapeError} if `x` or `y` has the wrong length or `a` is not 2-D
- * @throws {@link InvalidArgumentError} if `x`/`y` is not a `Float64Array` or a scalar is not finite
+ * @throws {@link InvalidArgumentError} if `x`/`y` is not a `Float64Array`, a scalar is not finite, or `y`
+ *   shares elements with `x` or `a`
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
  * @example
  * ```ts
@@ -48,6 +50,8 @@ export function gemv(a: Matrix, x: Float64Array, options: GemvOptions = {}): Flo
     y = new Float64Array(length);
   } else {
     assertVector('gemv', 'y', y, length, beta !== 0);
+    assertDisjoint('gemv', 'options.y', y, 'x', x);
+    assertDisjoint('gemv', 'options.y', y, 'a', a);
   }
   gemvUnchecked(trans, alpha, a, x, options.y === undefined ? 0 : beta, y);
   return y;
