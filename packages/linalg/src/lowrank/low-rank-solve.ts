@@ -90,8 +90,10 @@ export function lowRankSolve(
   const left = side === 'left';
   const [rows, cols] = assertShape(fn, 'm', m, left ? [d, null] : [null, d]);
   assertFinite(fn, 'm', m);
-  const out = options.out ?? zeros(rows, cols);
-  if (options.out !== undefined) assertShape(fn, 'options.out', out, [rows, cols]);
+  if (options.out !== undefined) assertShape(fn, 'options.out', options.out, [rows, cols]);
+  // The result is formed apart and checked before it reaches `options.out`, so a failed call
+  // (overflow) leaves the caller's arrays as they were, even for an in-place solve.
+  const result = zeros(rows, cols);
 
   // W = VᵀM (left) or M·V (right), scaled by −λ/(μ(λ + μ)) (no cancellation for λ ≪ μ).
   const c = left ? cols : rows;
@@ -101,15 +103,18 @@ export function lowRankSolve(
   else gemmUnchecked(false, false, 1, m, vectors, 0, wt);
   const wd = w.data;
   for (let i = 0; i < r; i++) {
-    const f = -values[i]! / (mu * (values[i]! + mu));
+    // (λ/(λ + μ))/μ rather than λ/(μ(λ + μ)): the product μ(λ + μ) underflows for tiny μ.
+    const f = -(values[i]! / (values[i]! + mu)) / mu;
     for (let j = 0, p = i; j < c; j++, p += r) wd[p]! *= f;
   }
-  copyInto(out, m);
-  scaleInPlaceUnchecked(1 / mu, out);
-  if (left) gemmUnchecked(false, false, 1, vectors, w, 1, out);
-  else gemmUnchecked(false, true, 1, wt, vectors, 1, out);
-  assertNoOverflow(fn, out, mu);
-  return out;
+  copyInto(result, m);
+  scaleInPlaceUnchecked(1 / mu, result);
+  if (left) gemmUnchecked(false, false, 1, vectors, w, 1, result);
+  else gemmUnchecked(false, true, 1, wt, vectors, 1, result);
+  assertNoOverflow(fn, result, mu);
+  if (options.out === undefined) return result;
+  copyInto(options.out, result);
+  return options.out;
 }
 
 function assertNoOverflow(fn: string, out: Matrix, mu: number): void {
