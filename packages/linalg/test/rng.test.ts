@@ -25,3 +25,25 @@ describe('createRng', () => {
     expect(Math.abs(s2 / n - 1)).toBeLessThan(0.05);
   });
 });
+
+describe('createRng rejects invalid saved states', () => {
+  it.each([
+    [{ words: [1, 2, 3, 4], spareNormal: NaN }, 'seed.spareNormal'],
+    [{ words: [1, 2, 3, 4], spareNormal: Infinity }, 'seed.spareNormal'],
+    [{ words: [1, 2, 3, 4], spareNormal: '0.5' }, 'seed.spareNormal'],
+    [{ words: [1, 2, 3, 4] }, 'seed.spareNormal'],
+    [{ words: [0, 0, 0, 0], spareNormal: null }, 'seed.words'],
+    [{ words: [1, 2, 3, 2 ** 32], spareNormal: null }, 'seed'],
+  ])('%j names %s', (state, arg) => {
+    expect(() => createRng(state as never)).toThrow(InvalidArgumentError);
+    expect(() => createRng(state as never)).toThrow(`createRng: argument '${arg}'`);
+  });
+
+  it('a valid state with a cached normal continues the stream', () => {
+    const rng = createRng(5);
+    rng.normal();
+    const saved = rng.state();
+    expect(saved.spareNormal).not.toBeNull();
+    expect(createRng(saved).normal()).toBe(rng.normal());
+  });
+});

@@ -36,7 +36,8 @@ export interface Rng {
  *
  * @param seed - any safe integer (different seeds give independent-looking streams), or a state snapshot
  * @returns a new generator
- * @throws {@link InvalidArgumentError} if `seed` is not a safe integer or a valid state
+ * @throws {@link InvalidArgumentError} if `seed` is not a safe integer or a valid state (four
+ *   unsigned 32-bit words, not all zero, and a finite `spareNormal` or `null`)
  * @example
  * ```ts
  * import { createRng } from '@bkfac/linalg';
@@ -62,6 +63,7 @@ export function createRng(seed: number | RngState): Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       s[i] = (z ^ (z >>> 16)) >>> 0;
     }
+    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
   } else {
     const w = seed?.words;
     if (
@@ -71,10 +73,27 @@ export function createRng(seed: number | RngState): Rng {
     ) {
       throw new InvalidArgumentError('createRng', 'seed', 'a safe integer or an RngState', seed);
     }
+    const cached: unknown = seed.spareNormal;
+    if (cached !== null && (typeof cached !== 'number' || !Number.isFinite(cached))) {
+      throw new InvalidArgumentError(
+        'createRng',
+        'seed.spareNormal',
+        'a finite number or null',
+        cached,
+      );
+    }
+    if (w.every((v) => v === 0)) {
+      // xoshiro's all-zero state is a fixed point: a saved state is never all zero.
+      throw new InvalidArgumentError(
+        'createRng',
+        'seed.words',
+        'words not all zero',
+        '[0, 0, 0, 0]',
+      );
+    }
     for (let i = 0; i < 4; i++) s[i] = w[i]!;
-    spare = seed.spareNormal;
+    spare = cached;
   }
-  if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
 
   const uint32 = (): number => {
     const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
