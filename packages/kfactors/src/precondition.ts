@@ -91,9 +91,14 @@ export function precondition(
   const { inputDim: cols, outputDim: rows } = state;
   assertShape(fn, 'gradient', gradient, [rows, cols]);
   assertFinite(fn, 'gradient', gradient);
-  const out = options.out ?? zeros(rows, cols);
-  if (options.out !== undefined) assertShape(fn, 'options.out', out, [rows, cols]);
+  if (options.out !== undefined) assertShape(fn, 'options.out', options.out, [rows, cols]);
   checkRefreshed(fn, state);
+  // With a caller's `out` (possibly the gradient itself) the update is formed in scratch and
+  // copied only once it is known to be finite: a failed call leaves every argument as it was.
+  const out =
+    options.out === undefined
+      ? zeros(rows, cols)
+      : fromArray(scratch(state, 1, rows * cols), [rows, cols]);
   const { a, g, config, damping: lambda } = state;
   if (config.dampingMode === 'kronecker') {
     kroneckerPrecondition(a, g, lambda, config.decay, gradient, out);
@@ -107,8 +112,12 @@ export function precondition(
   if (!Number.isFinite(squares)) throw new NonFiniteError(fn, 'result', 'the update', squares);
   const rms = Math.sqrt(squares / (rows * cols));
   const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
-  if (scale !== 1) scaleInPlace(out, scale);
-  return { update: out, rms, scale };
+  if (options.out === undefined) {
+    if (scale !== 1) scaleInto(out, out, scale);
+    return { update: out, rms, scale };
+  }
+  scaleInto(options.out, out, scale);
+  return { update: options.out, rms, scale };
 }
 
 /**
@@ -205,7 +214,7 @@ export function preconditionFactored(
   if (!Number.isFinite(trace)) throw new NonFiniteError(fn, 'result', 'the update', trace);
   const rms = Math.sqrt(Math.max(trace, 0) / (rows * cols));
   const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
-  if (scale !== 1) scaleInPlace(left, scale);
+  if (scale !== 1) scaleInto(left, left, scale);
   return { left, right, rms, scale };
 }
 
@@ -245,11 +254,20 @@ function checkRefreshed(fn: string, state: LayerState): void {
   }
 }
 
-function scaleInPlace(a: Matrix, s: number): void {
-  const [m, n] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
+/** `dst = s·src` entry by entry (any strides; `dst` may be `src`). */
+function scaleInto(dst: Matrix, src: Matrix, s: number): void {
+  const [m, n] = src.shape as [number, number];
+  const [s0, s1] = src.stride as [number, number];
+  const [t0, t1] = dst.stride as [number, number];
+  const sd = src.data;
+  const dd = dst.data;
   for (let i = 0; i < m; i++) {
-    for (let j = 0, p = a.offset + i * s0; j < n; j++, p += s1) d[p]! *= s;
+    for (
+      let j = 0, p = src.offset + i * s0, q = dst.offset + i * t0;
+      j < n;
+      j++, p += s1, q += t1
+    ) {
+      dd[q] = s * sd[p]!;
+    }
   }
 }

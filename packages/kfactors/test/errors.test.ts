@@ -8,7 +8,7 @@ import {
   type LayerState,
   type StepClock,
 } from '@bkfac/kfactors';
-import { InvalidArgumentError, NonFiniteError, ShapeError, zeros } from '@bkfac/linalg';
+import { BkfacError, InvalidArgumentError, NonFiniteError, ShapeError, zeros } from '@bkfac/linalg';
 import { matOf } from '../../../test-support/reference';
 import { gradientBatch, inputBatch } from './helpers';
 
@@ -148,5 +148,35 @@ describe('other boundaries', () => {
     expect(() => inversionError(createLayerState({ strategy: 'kfac' }, DIMS), 'A')).toThrow(
       InvalidArgumentError,
     );
+  });
+});
+
+describe('a failed precondition leaves the caller’s arrays as they were', () => {
+  it.each(['rs-kfac', 'b-kfac'] as const)(
+    '%s: an overflowing in-place precondition (out = gradient) throws and keeps the gradient',
+    (strategy) => {
+      const state = trained(strategy);
+      const before = image(state);
+      const g = zeros(3, 6);
+      g.data.fill(1e307);
+      g.data[0] = -1e307;
+      expect(() => precondition(state, g, { out: g })).toThrow(BkfacError);
+      expect(Array.from(g.data)).toEqual([-1e307, ...new Array<number>(17).fill(1e307)]);
+      expect(image(state)).toEqual(before);
+      const out = zeros(3, 6);
+      out.data.fill(7);
+      expect(() => precondition(state, g, { out })).toThrow(BkfacError);
+      expect(Array.from(out.data)).toEqual(new Array<number>(18).fill(7));
+    },
+  );
+
+  it('in-place preconditioning that succeeds equals the out-of-place result', () => {
+    const state = trained('b-kfac');
+    const g = zeros(3, 6);
+    g.data.forEach((_, i) => (g.data[i] = Math.sin(i + 1)));
+    const fresh = precondition(state, g).update;
+    const r = precondition(state, g, { out: g });
+    expect(r.update).toBe(g);
+    expect(Array.from(g.data)).toEqual(Array.from(fresh.data));
   });
 });
