@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import ndarray from 'ndarray';
 import {
   add,
+  copy,
+  fromArray,
   InvalidArgumentError,
   NonFiniteError,
   norm2,
@@ -228,5 +230,23 @@ describe('scale, add, sub, trace', () => {
     expect(() => trace(zeros(2, 3))).toThrow(ShapeError);
     expect(() => trace(matOf([[Number.NaN]]))).toThrow(NonFiniteError);
     expect(() => add({} as Matrix, zeros(1, 1))).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('allocation and storage-order arguments', () => {
+  it('zeros of an impossible size is a typed error naming the size', () => {
+    expect(() => zeros(1e6, 1e6)).toThrow(InvalidArgumentError);
+    expect(() => zeros(1e6, 1e6)).toThrow(
+      "zeros: argument 'm, n' must be a matrix that fits in memory",
+    );
+  });
+
+  it('an order other than row or col is rejected by zeros, fromArray and copy', () => {
+    expect(() => zeros(2, 2, 'colum' as never)).toThrow("zeros: argument 'order'");
+    expect(() => fromArray(new Float64Array(4), [2, 2], 'c' as never)).toThrow(
+      "fromArray: argument 'order'",
+    );
+    expect(() => copy(zeros(2, 2), 'ROW' as never)).toThrow("copy: argument 'order'");
+    expect(zeros(2, 3, 'col').stride).toEqual([1, 2]);
   });
 });

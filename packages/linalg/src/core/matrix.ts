@@ -22,7 +22,8 @@ export type StorageOrder = 'row' | 'col';
  * @param shape - `[m, n]`
  * @param order - `'row'` (default): entry `(i, j)` at `i * n + j`; `'col'`: at `i + j * m`
  * @returns a view sharing `data`
- * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer
+ * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer, or `order` is
+ *   neither `'row'` nor `'col'`
  * @throws {@link ShapeError} if `data` is shorter than `m * n`
  * @example
  * ```ts
@@ -45,6 +46,7 @@ export function fromArray(
   if (data.length < m * n) {
     throw new ShapeError('fromArray', 'data', `length >= ${m * n}`, `length ${data.length}`);
   }
+  checkOrder('fromArray', order);
   const stride = order === 'row' ? [n, 1] : [1, m];
   return ndarray(data, [m, n], stride, 0);
 }
@@ -83,7 +85,8 @@ export function fromRows(rows: readonly (readonly number[])[]): Matrix {
  * @param n - number of columns
  * @param order - storage order of the new matrix (default `'row'`)
  * @returns a fresh zero matrix
- * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer
+ * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer, `order` is
+ *   neither `'row'` nor `'col'`, or the matrix cannot be allocated
  * @example
  * ```ts
  * import { zeros } from '@bkfac/linalg';
@@ -93,7 +96,16 @@ export function fromRows(rows: readonly (readonly number[])[]): Matrix {
 export function zeros(m: number, n: number, order: StorageOrder = 'row'): Matrix {
   checkDimension('zeros', 'm', m);
   checkDimension('zeros', 'n', n);
-  return ndarray(new Float64Array(m * n), [m, n], order === 'row' ? [n, 1] : [1, m], 0);
+  checkOrder('zeros', order);
+  let data: Float64Array;
+  try {
+    data = new Float64Array(m * n);
+  } catch (e) {
+    // Too large for a typed array, or for memory: say so instead of a bare RangeError.
+    if (!(e instanceof RangeError)) throw e;
+    throw new InvalidArgumentError('zeros', 'm, n', 'a matrix that fits in memory', `${m} x ${n}`);
+  }
+  return ndarray(data, [m, n], order === 'row' ? [n, 1] : [1, m], 0);
 }
 
 /**
@@ -153,6 +165,7 @@ export function toRows(a: Matrix): number[][] {
  * ```
  */
 export function copy(a: Matrix, order: StorageOrder = 'row'): Matrix {
+  checkOrder('copy', order);
   const [m, n] = a.shape as [number, number];
   const out = zeros(m, n, order);
   copyInto(out, a);
@@ -192,6 +205,13 @@ export function copyInto(dst: Matrix, src: Matrix): void {
 export function checkDimension(fn: string, arg: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new InvalidArgumentError(fn, arg, 'a non-negative integer', value);
+  }
+}
+
+/** @internal */
+export function checkOrder(fn: string, order: unknown): void {
+  if (order !== 'row' && order !== 'col') {
+    throw new InvalidArgumentError(fn, 'order', "'row' or 'col'", order);
   }
 }
 
