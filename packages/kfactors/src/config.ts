@@ -8,6 +8,7 @@ import { InvalidScheduleError } from './errors.js';
 import { normalizeSchedule, scheduleValue } from './schedule.js';
 import type { NormalizedSchedule, PiecewiseSchedule } from './schedule.js';
 import { resolveRankRule } from './adaptive-rank.js';
+import { assertDecay } from './damping.js';
 import type { AdaptiveRankRule } from './adaptive-rank.js';
 
 /**
@@ -177,14 +178,18 @@ export interface KFactorsConfig {
   readonly exactAverage?: boolean;
 }
 
-/** The keys of {@link PeriodsConfig}: any other key is a typo, rejected rather than ignored. */
-const PERIOD_KEYS: readonly (keyof PeriodsConfig)[] = [
-  'update',
-  'inverse',
-  'brand',
-  'overwrite',
-  'correction',
-];
+/**
+ * Default of every period (steps): the one list of {@link PeriodsConfig}'s keys, so any other
+ * key is a typo, rejected rather than ignored.
+ */
+const PERIOD_DEFAULTS: Readonly<Record<keyof PeriodsConfig, number>> = {
+  update: 20,
+  inverse: 100,
+  brand: 20,
+  overwrite: 500,
+  correction: 100,
+};
+const PERIOD_KEYS = Object.keys(PERIOD_DEFAULTS) as (keyof PeriodsConfig)[];
 
 /**
  * Resolved periods, each a normalized schedule.
@@ -310,20 +315,23 @@ export function resolveConfig(config: KFactorsConfig): ResolvedConfig {
       );
     }
   }
-  const period = (arg: keyof PeriodsConfig, fallback: number): NormalizedSchedule =>
-    normalizeSchedule(fn, `config.periods.${arg}`, p[arg] ?? fallback, { min: 1, integer: true });
+  const period = (key: keyof PeriodsConfig): NormalizedSchedule =>
+    normalizeSchedule(fn, `config.periods.${key}`, p[key] ?? PERIOD_DEFAULTS[key], {
+      min: 1,
+      integer: true,
+    });
   const periods: ResolvedPeriods = {
-    update: period('update', 20),
-    inverse: period('inverse', 100),
-    brand: period('brand', 20),
-    overwrite: period('overwrite', 500),
-    correction: period('correction', 100),
+    update: period('update'),
+    inverse: period('inverse'),
+    brand: period('brand'),
+    overwrite: period('overwrite'),
+    correction: period('correction'),
   };
   checkPeriodConsistency(strategy, periods);
   const clip = config.clip === undefined ? 0.07 : config.clip;
   return {
     strategy,
-    decay: assertNumber(fn, 'config.decay', config.decay ?? 0.95, Number.MIN_VALUE, 1 - 2 ** -52),
+    decay: assertDecay(fn, 'config.decay', config.decay ?? 0.95),
     damping: normalizeSchedule(fn, 'config.damping', config.damping ?? DEFAULT_DAMPING, { min: 0 }),
     dampingMode,
     periods,

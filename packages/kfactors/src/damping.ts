@@ -65,11 +65,18 @@ export function factorDamping(
   }
   assertFiniteVector(fn, 'values', values);
   assertNumber(fn, 'lambda', lambda, 0);
-  assertNumber(fn, 'decay', decay, Number.MIN_VALUE, 1);
-  // ρ = 1 would keep the identity term ρ^k = 1 forever: no average ever forms.
-  if (decay === 1) throw new InvalidArgumentError(fn, 'decay', 'a number in (0, 1)', decay);
+  assertDecay(fn, 'decay', decay);
   assertInteger(fn, 'updates', updates, 0);
   return factorDampingUnchecked(mode === 'adaptive', values, lambda, decay, updates);
+}
+
+/**
+ * Checks an EA decay `ρ ∈ (0, 1)`: `ρ = 1` would keep the identity term `ρ^k = 1` forever, so no
+ * average ever forms.
+ * @internal
+ */
+export function assertDecay(fn: string, arg: string, decay: unknown): number {
+  return assertNumber(fn, arg, decay, Number.MIN_VALUE, 1 - 2 ** -52);
 }
 
 /**

@@ -112,12 +112,9 @@ export function precondition(
   if (!Number.isFinite(squares)) throw new NonFiniteError(fn, 'result', 'the update', squares);
   const rms = Math.sqrt(squares / (rows * cols));
   const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
-  if (options.out === undefined) {
-    if (scale !== 1) scaleInto(out, out, scale);
-    return { update: out, rms, scale };
-  }
-  scaleInto(options.out, out, scale);
-  return { update: options.out, rms, scale };
+  const update = options.out ?? out;
+  if (update !== out || scale !== 1) scaleInto(update, out, scale);
+  return { update, rms, scale };
 }
 
 /**

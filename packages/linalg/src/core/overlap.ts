@@ -42,22 +42,21 @@ function span(f: Footprint): [number, number] | null {
   return [lo, hi];
 }
 
-function mark(f: Footprint, lo: number, hi: number, marks: Uint8Array): void {
+/**
+ * Calls `visit(k - lo)` for every element `k` of the footprint inside `[lo, hi]`, until a call
+ * returns `true`; returns whether one did.
+ */
+function someInRange(
+  f: Footprint,
+  lo: number,
+  hi: number,
+  visit: (at: number) => boolean,
+): boolean {
   const [r, c] = f.shape;
   for (let i = 0; i < r; i++) {
     for (let j = 0; j < c; j++) {
       const at = f.base + i * f.stride[0] + j * f.stride[1];
-      if (at >= lo && at <= hi) marks[at - lo] = 1;
-    }
-  }
-}
-
-function touches(f: Footprint, lo: number, hi: number, marks: Uint8Array): boolean {
-  const [r, c] = f.shape;
-  for (let i = 0; i < r; i++) {
-    for (let j = 0; j < c; j++) {
-      const at = f.base + i * f.stride[0] + j * f.stride[1];
-      if (at >= lo && at <= hi && marks[at - lo] === 1) return true;
+      if (at >= lo && at <= hi && visit(at - lo)) return true;
     }
   }
   return false;
@@ -80,8 +79,8 @@ export function sharesElements(a: Matrix | Float64Array, b: Matrix | Float64Arra
   const hi = Math.min(sa[1], sb[1]);
   if (lo > hi) return false;
   const marks = new Uint8Array(hi - lo + 1);
-  mark(fa, lo, hi, marks);
-  return touches(fb, lo, hi, marks);
+  someInRange(fa, lo, hi, (k) => ((marks[k] = 1), false));
+  return someInRange(fb, lo, hi, (k) => marks[k] === 1);
 }
 
 /**
