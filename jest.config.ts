@@ -1,14 +1,19 @@
 import type { Config } from 'jest';
 
-const packages = ['linalg', 'kfactors', 'nn'] as const;
+type Project = NonNullable<Config['projects']>[number];
 
-// One project per package; `@bkfac/*` resolves to sources so tests need no build.
-const config: Config = {
-  projects: packages.map((name) => ({
-    displayName: name,
+/** One project per package; `@bkfac/*` resolves to sources so tests need no build. */
+function project(
+  name: string,
+  variant?: { label: string; setup: string; ignore: string[] },
+): Project {
+  return {
+    displayName: variant === undefined ? name : `${name} · ${variant.label}`,
     rootDir: `<rootDir>/packages/${name}`,
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testPathIgnorePatterns: ['/node_modules/', ...(variant?.ignore ?? [])],
+    setupFiles: variant === undefined ? [] : [`<rootDir>/../../test-support/${variant.setup}`],
     setupFilesAfterEnv: ['<rootDir>/../../test-support/setup.ts'],
     moduleNameMapper: {
       '^@bkfac/(linalg|kfactors|nn)$': '<rootDir>/../$1/src/index.ts',
@@ -17,7 +22,25 @@ const config: Config = {
     transform: {
       '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.jest.json' }],
     },
-  })),
+  };
+}
+
+// The default projects run the default kernels (WebAssembly SIMD, one thread).
+// The numerics run again on the scalar kernels and on two threads; tests that
+// do not depend on the kernels (bundles, the environment probe) run once.
+const kernelIndependent = ['browser-bundle', 'compute-environment'];
+const scalar = { label: 'js kernels', setup: 'kernels-js.ts', ignore: kernelIndependent };
+const twoThreads = { label: '2 threads', setup: 'threads-2.ts', ignore: kernelIndependent };
+
+const config: Config = {
+  projects: [
+    project('linalg'),
+    project('kfactors'),
+    project('nn'),
+    project('linalg', scalar),
+    project('kfactors', scalar),
+    project('linalg', twoThreads),
+  ],
 };
 
 export default config;

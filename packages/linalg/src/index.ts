@@ -11,3 +11,4 @@ export * from './random/index.js';
 export * from './blas/index.js';
 export * from './dense/index.js';
 export * from './lowrank/index.js';
+export * from './compute/index.js';

@@ -9,6 +9,8 @@ import { ShapeError } from '../core/errors.js';
 import { assertDisjoint } from '../core/overlap.js';
 import { gemmDirect } from './gemm-direct.js';
 import { gemmPacked } from './gemm-packed.js';
+import { gemmWasm } from './gemm-wasm.js';
+import { activeEngine, activeThreads } from '../compute/config.js';
 import { gemvStridedUnchecked } from './gemv.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 
@@ -159,7 +161,13 @@ export function gemmUnchecked(
       c.stride[0]!,
     );
   } else {
-    scaleInPlaceUnchecked(beta, c);
-    gemmPacked(transA, transB, alpha, a, b, c);
+    const engine = activeEngine();
+    if (
+      engine === null ||
+      !gemmWasm('gemm', engine, activeThreads(), transA, transB, alpha, a, b, c, beta)
+    ) {
+      scaleInPlaceUnchecked(beta, c);
+      gemmPacked(transA, transB, alpha, a, b, c);
+    }
   }
 }

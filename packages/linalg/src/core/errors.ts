@@ -231,6 +231,31 @@ export class ConvergenceError extends BkfacError {
   }
 }
 
+/**
+ * The compute engine cannot do what was asked: WebAssembly SIMD kernels were
+ * requested where WebAssembly is unavailable or forbidden, more than one thread
+ * where no worker threads exist, or a worker thread failed during a call.
+ *
+ * @example
+ * ```ts
+ * import { ComputeEngineError } from '@bkfac/linalg';
+ * const e = new ComputeEngineError('setThreads', 'worker threads are unavailable in this runtime');
+ * console.log(e.message); // setThreads: worker threads are unavailable in this runtime
+ * ```
+ */
+export class ComputeEngineError extends BkfacError {
+  /** Set explicitly so the name survives minification. */
+  override name = 'ComputeEngineError';
+
+  /**
+   * @param fn - function name (or the environment variable that asked for it)
+   * @param detail - what is unavailable or what failed
+   */
+  constructor(fn: string, detail: string) {
+    super(fn, `${fn}: ${detail}`);
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;

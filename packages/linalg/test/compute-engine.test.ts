@@ -1,0 +1,231 @@
+import fc from 'fast-check';
+import {
+  computeInfo,
+  ComputeEngineError,
+  gemm,
+  InvalidArgumentError,
+  setKernels,
+  setThreads,
+} from '@bkfac/linalg';
+import type { Matrix } from '@bkfac/linalg';
+import { injectWorkerFault } from '../src/wasm/engine';
+import { arbSeed, awkwardView, EPS, randomRows, rowsOf } from '../../../test-support/reference';
+
+/**
+ * The two kernel paths add the same products in different groupings, so they
+ * agree to the rounding of a length-k dot product, entry by entry:
+ * |C_wasm − C_js| ≤ 2·(k + 2)·eps·(|alpha|·(|op(A)||op(B)|) + |beta·C0|)
+ * (each path is within (k + 2)·eps·(…) of the exact result).
+ */
+function expectPathsAgree(
+  wasm: Matrix,
+  js: Matrix,
+  opA: number[][],
+  opB: number[][],
+  alpha: number,
+  beta: number,
+  c0: number[][],
+): void {
+  const w = rowsOf(wasm);
+  const s = rowsOf(js);
+  const k = opB.length;
+  for (let i = 0; i < w.length; i++) {
+    for (let j = 0; j < w[i]!.length; j++) {
+      let magnitude = 0;
+      for (let p = 0; p < k; p++) magnitude += Math.abs(opA[i]![p]! * opB[p]![j]!);
+      const bound = 2 * (k + 2) * EPS * (Math.abs(alpha) * magnitude + Math.abs(beta * c0[i]![j]!));
+      const err = Math.abs(w[i]![j]! - s[i]![j]!);
+      if (!(err <= bound))
+        throw new Error(`C[${i},${j}]: wasm ${w[i]![j]}, js ${s[i]![j]} (${err} > ${bound})`);
+    }
+  }
+}
+
+const transposeRows = (a: number[][]): number[][] => a[0]!.map((_, j) => a.map((r) => r[j]!));
+
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  alpha: number;
+  beta: number;
+  seed: number;
+}
+
+/** Runs one product with fresh awkward (offset, strided, column-major) operands. */
+function product(c: Case, opA: number[][], opB: number[][], c0: number[][]): Matrix {
+  const a = awkwardView(c.transA ? transposeRows(opA) : opA, c.transA ? c.m : c.k);
+  const b = awkwardView(c.transB ? transposeRows(opB) : opB, c.transB ? c.k : c.n);
+  const out = awkwardView(c0, c.n);
+  return gemm(a, b, { transA: c.transA, transB: c.transB, alpha: c.alpha, beta: c.beta, c: out });
+}
+
+const arbCase = fc.record({
+  // Large enough to reach the packed kernels and their ragged edges.
+  m: fc.integer({ min: 2, max: 70 }),
+  n: fc.integer({ min: 2, max: 70 }),
+  k: fc.integer({ min: 1, max: 300 }),
+  transA: fc.boolean(),
+  transB: fc.boolean(),
+  alpha: fc.constantFrom(1, -0.5, 3e150, 1e-160),
+  beta: fc.constantFrom(0, 1, -2),
+  seed: arbSeed,
+});
+
+const original = computeInfo();
+
+afterEach(() => {
+  setKernels('auto');
+  setThreads(1);
+});
+
+afterAll(() => {
+  setKernels(original.kernels);
+  setThreads(original.threads);
+});
+
+describe('compute engine configuration', () => {
+  test('the Wasm path is available on Node 20, with threads', () => {
+    const info = computeInfo();
+    expect(info.wasmUnavailable).toBeNull();
+    expect(info.maxThreads).toBeGreaterThan(1);
+  });
+
+  test('setKernels switches paths and reports the path in use', () => {
+    expect(setKernels('js')).toBe('js');
+    expect(computeInfo()).toMatchObject({ kernels: 'js', threads: 1 });
+    expect(setKernels('wasm')).toBe('wasm');
+    expect(computeInfo().kernels).toBe('wasm');
+  });
+
+  test('threads count on the Wasm path only', () => {
+    setKernels('wasm');
+    expect(setThreads(2)).toBe(2);
+    expect(computeInfo().threads).toBe(2);
+    setKernels('js');
+    expect(computeInfo().threads).toBe(1);
+  });
+
+  test.each([['gpu'], [''], [undefined], [1]])('setKernels(%p) is a typed error', (bad) => {
+    const before = computeInfo();
+    expect(() => setKernels(bad as never)).toThrow(InvalidArgumentError);
+    expect(() => setKernels(bad as never)).toThrow(/setKernels.*choice/);
+    expect(computeInfo()).toEqual(before);
+  });
+
+  test.each([[0], [1.5], [65], [NaN], ['2']])('setThreads(%p) is a typed error', (bad) => {
+    const before = computeInfo();
+    expect(() => setThreads(bad as never)).toThrow(InvalidArgumentError);
+    expect(() => setThreads(bad as never)).toThrow(/setThreads.*threads/);
+    expect(computeInfo()).toEqual(before);
+  });
+});
+
+describe('Wasm and scalar kernels agree to rounding', () => {
+  test('on every shape, transpose, layout and scale', () => {
+    fc.assert(
+      fc.property(arbCase, (c) => {
+        const opA = randomRows(c.m, c.k, c.seed);
+        const opB = randomRows(c.k, c.n, c.seed + 1);
+        const c0 = randomRows(c.m, c.n, c.seed + 2);
+        setKernels('js');
+        const js = product(c, opA, opB, c0);
+        setKernels('wasm');
+        const wasm = product(c, opA, opB, c0);
+        expectPathsAgree(wasm, js, opA, opB, c.alpha, c.beta, c0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test('with beta = 0, NaN in C is not read on either path', () => {
+    const opA = randomRows(40, 50, 7);
+    const opB = randomRows(50, 30, 8);
+    const c0 = randomRows(40, 30, 9).map((r) => r.map(() => NaN));
+    const c: Case = {
+      m: 40,
+      n: 30,
+      k: 50,
+      transA: false,
+      transB: true,
+      alpha: 1,
+      beta: 0,
+      seed: 0,
+    };
+    setKernels('js');
+    const js = product(c, opA, opB, c0);
+    setKernels('wasm');
+    const wasm = product(c, opA, opB, c0);
+    expect(rowsOf(wasm).flat().every(Number.isFinite)).toBe(true);
+    expectPathsAgree(wasm, js, opA, opB, 1, 0, randomRows(40, 30, 9));
+  });
+});
+
+describe('threads', () => {
+  test('results are bitwise identical for 1 and 2 threads', () => {
+    setKernels('wasm');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 60, max: 200 }),
+        fc.integer({ min: 60, max: 200 }),
+        fc.integer({ min: 60, max: 200 }),
+        fc.boolean(),
+        arbSeed,
+        (m, n, k, transA, seed) => {
+          const c: Case = { m, n, k, transA, transB: !transA, alpha: -1.5, beta: 0.5, seed };
+          const opA = randomRows(m, k, seed);
+          const opB = randomRows(k, n, seed + 1);
+          const c0 = randomRows(m, n, seed + 2);
+          setThreads(1);
+          const one = rowsOf(product(c, opA, opB, c0));
+          setThreads(2);
+          const two = rowsOf(product(c, opA, opB, c0));
+          expect(two).toEqual(one);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
+  test.each([
+    [1, /worker thread 1 failed/],
+    [2, /worker thread 1 exited/],
+  ] as const)(
+    'a worker fault (%p) is a typed error, leaves C unchanged, and later calls work',
+    (kind, message) => {
+      setKernels('wasm');
+      setThreads(2);
+      const a = awkwardView(randomRows(200, 150, 1), 150);
+      const b = awkwardView(randomRows(150, 180, 2), 180);
+      const out = awkwardView(randomRows(200, 180, 3), 180);
+      const before = rowsOf(out);
+      injectWorkerFault(kind);
+      let thrown: unknown;
+      try {
+        gemm(a, b, { c: out, beta: 1 });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(ComputeEngineError);
+      expect((thrown as Error).message).toMatch(message);
+      expect(rowsOf(out)).toEqual(before);
+      expect(computeInfo().threads).toBe(1);
+      const again = rowsOf(gemm(a, b));
+      setKernels('js');
+      expectPathsAgree(
+        awkwardView(again, 180),
+        gemm(a, b),
+        randomRows(200, 150, 1),
+        randomRows(150, 180, 2),
+        1,
+        0,
+        randomRows(200, 180, 3),
+      );
+      setKernels('wasm');
+      expect(setThreads(2)).toBe(2);
+      expect(rowsOf(gemm(a, b))).toEqual(again);
+    },
+  );
+});
