@@ -150,7 +150,7 @@ export function writeResults(
     '',
     `Produced by \`${command}\` on ${machine.date.slice(0, 10)}.`,
     '',
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; single thread.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.`,
     '',
     ...tables.map(renderTable).flatMap((t) => [t, '']),
   ].join('\n');

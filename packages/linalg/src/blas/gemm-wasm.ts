@@ -11,12 +11,6 @@ import type { GemmTask, WasmEngine } from '../wasm/engine.js';
 import { MAX_THREADS } from '../wasm/engine.js';
 import { NR } from '../wasm/gemm-kernel.js';
 
-/**
- * Products with fewer multiply-adds than this stay on one thread: below it,
- * waking a worker costs more than it saves (measured in `bench/`).
- */
-const PARALLEL_MIN_PRODUCT = 96 * 96 * 96;
-
 const tasks: GemmTask[] = Array.from({ length: MAX_THREADS }, () => ({
   m: 0,
   k: 0,
@@ -35,7 +29,7 @@ const tasks: GemmTask[] = Array.from({ length: MAX_THREADS }, () => ({
 
 /**
  * `C = alpha·op(A)·op(B) + beta·C` (with `beta = 0`, C is not read). Any
- * strides; `m, n, k > 0`; no overlap. C is written only once the product has
+ * strides; `m, n, k > 0`; no overlap; split over `threads` threads. C is written only once the product has
  * succeeded, so a worker failure leaves it unchanged.
  * @returns `false`, with nothing done, if the operands do not fit in the
  *   engine's memory (the caller then uses the scalar path)
@@ -61,10 +55,9 @@ export function gemmWasm(
   const m = c.shape[0]!;
   const n = c.shape[1]!;
   const k = a.shape[transA ? 0 : 1]!;
-  const used = m * n * k < PARALLEL_MIN_PRODUCT ? 1 : threads;
   const aSize = a.shape[0]! * a.shape[1]!;
   const bSize = b.shape[0]! * b.shape[1]!;
-  const base = engine.reserve(used, 8 * (aSize + bSize + m * n));
+  const base = engine.reserve(threads, 8 * (aSize + bSize + m * n));
   if (base === null) return false;
   const mem = engine.doubles();
   const aAt = base / 8;
@@ -82,7 +75,7 @@ export function gemmWasm(
   const byColumns = n >= m;
   const extent = byColumns ? n : m;
   // Shares rounded to whole register blocks, so no thread gets a ragged edge it need not.
-  const share = Math.ceil(extent / used / NR) * NR;
+  const share = Math.ceil(extent / threads / NR) * NR;
   let count = 0;
   for (let start = 0; start < extent; start += share) {
     const end = Math.min(extent, start + share);
@@ -121,15 +114,8 @@ export function gemmWasm(
 function stage(x: Matrix, mem: Float64Array, at: number): [number, number] {
   const rows = x.shape[0]!;
   const cols = x.shape[1]!;
-  const s0 = x.stride[0]!;
-  const s1 = x.stride[1]!;
-  const d = x.data;
-  if (s0 === 1 && s1 !== 1) {
-    let q = at;
-    for (let j = 0; j < cols; j++) {
-      let s = x.offset + j * s1;
-      for (let i = 0; i < rows; i++, s++) mem[q++] = d[s]!;
-    }
+  if (x.stride[0] === 1 && x.stride[1] !== 1) {
+    copyLines(x.data, x.offset, x.stride[1]!, 1, cols, rows, mem, at);
     return [1, rows];
   }
   stageRowMajor(x, mem, at);
@@ -140,6 +126,10 @@ function stage(x: Matrix, mem: Float64Array, at: number): [number, number] {
 function stageRowMajor(x: Matrix, mem: Float64Array, at: number, scale = 1): void {
   const rows = x.shape[0]!;
   const cols = x.shape[1]!;
+  if (scale === 1) {
+    copyLines(x.data, x.offset, x.stride[0]!, x.stride[1]!, rows, cols, mem, at);
+    return;
+  }
   const s0 = x.stride[0]!;
   const s1 = x.stride[1]!;
   const d = x.data;
@@ -150,12 +140,49 @@ function stageRowMajor(x: Matrix, mem: Float64Array, at: number, scale = 1): voi
   }
 }
 
+/**
+ * Copies `lines` lines of `length` elements (`lineStride` apart, elements
+ * `step` apart) from `src` into consecutive places of `dst` from `at`; unit
+ * steps are block copies.
+ */
+function copyLines(
+  src: Float64Array,
+  offset: number,
+  lineStride: number,
+  step: number,
+  lines: number,
+  length: number,
+  dst: Float64Array,
+  at: number,
+): void {
+  if (step === 1 && (lineStride === length || lines === 1)) {
+    dst.set(src.subarray(offset, offset + lines * length), at);
+  } else if (step === 1) {
+    for (let i = 0; i < lines; i++) {
+      const s = offset + i * lineStride;
+      dst.set(src.subarray(s, s + length), at + i * length);
+    }
+  } else {
+    let q = at;
+    for (let i = 0; i < lines; i++) {
+      let s = offset + i * lineStride;
+      for (let j = 0; j < length; j++, s += step) dst[q++] = src[s]!;
+    }
+  }
+}
+
+/** Copies the row-major staged `x` back from `mem` at `at`. */
 function unstageRowMajor(mem: Float64Array, at: number, x: Matrix): void {
   const rows = x.shape[0]!;
   const cols = x.shape[1]!;
   const s0 = x.stride[0]!;
   const s1 = x.stride[1]!;
   const d = x.data;
+  if (s1 === 1) {
+    for (let i = 0; i < rows; i++)
+      d.set(mem.subarray(at + i * cols, at + (i + 1) * cols), x.offset + i * s0);
+    return;
+  }
   let q = at;
   for (let i = 0; i < rows; i++) {
     let s = x.offset + i * s0;

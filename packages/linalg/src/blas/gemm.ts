@@ -107,6 +107,12 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
 const DIRECT_MAX_PRODUCT = 256;
 
 /**
+ * Products with fewer multiply-adds than this stay on one thread: below it,
+ * waking a worker costs more than it saves (measured in `bench/`).
+ */
+const PARALLEL_MIN_PRODUCT = 128 * 128 * 128;
+
+/**
  * Unchecked kernel of {@link gemm}: `C = alpha·op(A)·op(B) + beta·C` with any
  * strides. Shapes must already agree; when `beta === 0`, `C` is overwritten
  * (NaN in `C` does not propagate). `C` must not overlap `A` or `B`.
@@ -162,9 +168,10 @@ export function gemmUnchecked(
     );
   } else {
     const engine = activeEngine();
+    const threads = m * n * k < PARALLEL_MIN_PRODUCT ? 1 : activeThreads();
     if (
       engine === null ||
-      !gemmWasm('gemm', engine, activeThreads(), transA, transB, alpha, a, b, c, beta)
+      !gemmWasm('gemm', engine, threads, transA, transB, alpha, a, b, c, beta)
     ) {
       scaleInPlaceUnchecked(beta, c);
       gemmPacked(transA, transB, alpha, a, b, c);
