@@ -27,8 +27,13 @@ function project(
 
 // The default projects run the default kernels (WebAssembly SIMD, one thread).
 // The numerics run again on the scalar kernels and on two threads; tests that
-// do not depend on the kernels (bundles, the browser, the environment probe) run once.
-const kernelIndependent = ['browser-bundle', 'browser-wasm', 'compute-environment'];
+// choose their own kernels or none (engine, environment, bundles, browser) run once.
+const kernelIndependent = [
+  'browser-bundle',
+  'browser-wasm',
+  'compute-environment',
+  'compute-engine',
+];
 const scalar = { label: 'js kernels', setup: 'kernels-js.ts', ignore: kernelIndependent };
 const twoThreads = { label: '2 threads', setup: 'threads-2.ts', ignore: kernelIndependent };
 

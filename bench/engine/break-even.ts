@@ -13,9 +13,9 @@ const SIZES = [32, 48, 64, 80, 96, 128, 192, 256];
 const ROUNDS = 7;
 
 const idleWord = new Int32Array(new SharedArrayBuffer(4));
-/** Sleeps 5 ms, long enough for the worker to stop polling and sleep. */
+/** Sleeps 20 ms, long enough for the worker to stop polling (after ~5 ms) and sleep. */
 function pause(): void {
-  Atomics.wait(idleWord, 0, 0, 5);
+  Atomics.wait(idleWord, 0, 0, 20);
 }
 
 export function breakEvenTable(): Table {
@@ -60,14 +60,14 @@ export function breakEvenTable(): Table {
       '1 thread, back to back',
       '2 threads, back to back',
       'speed-up',
-      '1 thread, after 5 ms idle',
-      '2 threads, after 5 ms idle',
+      '1 thread, after 20 ms idle',
+      '2 threads, after 20 ms idle',
       'speed-up',
     ],
     rows,
     notes: [
       `median of ${ROUNDS} interleaved rounds (each the median of ≥ 5 calls); staging and copy-back included, validation not`,
-      'back to back: the worker is still polling for work when the next call comes; after 5 ms idle it sleeps and must be woken (the cost `PARALLEL_MIN_PRODUCT` in `gemm` is set against)',
+      'back to back: the worker is still polling for work when the next call comes; after 20 ms idle it sleeps and must be woken (why `gemm` runs products below 512³ on the calling thread while a worker wakes)',
     ],
   };
 }

@@ -11,6 +11,7 @@ import { gemmDirect } from './gemm-direct.js';
 import { gemmPacked } from './gemm-packed.js';
 import { gemmWasm } from './gemm-wasm.js';
 import { activeEngine, activeThreads } from '../compute/config.js';
+import type { WasmEngine } from '../wasm/engine.js';
 import { gemvStridedUnchecked } from './gemv.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 
@@ -108,9 +109,23 @@ const DIRECT_MAX_PRODUCT = 256;
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: below it,
- * waking a worker costs more than it saves (measured in `bench/`).
+ * handing half to a polling worker saves too little (measured in `bench/`).
  */
 const PARALLEL_MIN_PRODUCT = 128 * 128 * 128;
+
+/**
+ * A worker that has slept for a while takes up to ~8 ms to wake on a virtual
+ * machine (measured in `bench/`); smaller products than this (80 ms on one
+ * thread) run here while it wakes for the next one.
+ */
+const SLEEPING_WORKER_MIN_PRODUCT = 1024 * 1024 * 1024;
+
+/** Threads for an `m·n·k` product on the Wasm path. */
+function productThreads(engine: WasmEngine, product: number): number {
+  const threads = activeThreads();
+  if (threads === 1 || product < PARALLEL_MIN_PRODUCT) return 1;
+  return engine.workersAwake(threads) || product >= SLEEPING_WORKER_MIN_PRODUCT ? threads : 1;
+}
 
 /**
  * Unchecked kernel of {@link gemm}: `C = alpha·op(A)·op(B) + beta·C` with any
@@ -168,10 +183,20 @@ export function gemmUnchecked(
     );
   } else {
     const engine = activeEngine();
-    const threads = m * n * k < PARALLEL_MIN_PRODUCT ? 1 : activeThreads();
     if (
       engine === null ||
-      !gemmWasm('gemm', engine, threads, transA, transB, alpha, a, b, c, beta)
+      !gemmWasm(
+        'gemm',
+        engine,
+        productThreads(engine, m * n * k),
+        transA,
+        transB,
+        alpha,
+        a,
+        b,
+        c,
+        beta,
+      )
     ) {
       scaleInPlaceUnchecked(beta, c);
       gemmPacked(transA, transB, alpha, a, b, c);

@@ -35,17 +35,20 @@ const DONE = 1;
 const STATUS = 2;
 const READY = 3;
 const ARGS = 4;
+/** 1 while the worker polls or works, 0 while it sleeps (args use words 4-17). */
+const AWAKE = 18;
 /** Float64 index of alpha within a slot (byte 96). */
 const ALPHA = 12;
 const STATUS_FAILED = 1;
 const STATUS_EXITED = 2;
 /**
- * Polls of a control word before sleeping on it (about 1 ms; a poll takes
- * ~4.5 ns). Waking a sleeping thread costs ~200 µs on a virtual machine, more
- * than a mid-sized product; polling first lets products that follow each
- * other within a millisecond, as in a training step, hand over without it.
+ * Polls of a control word before sleeping on it (about 5 ms; a poll takes
+ * ~4.5 ns). Waking a sleeping thread costs 0.2-8 ms on a virtual machine, more
+ * than a mid-sized product; polling this long lets the products of a training
+ * step or a decomposition, and a caller waiting for a worker, hand over
+ * without it. A worker woken by {@link WasmEngine.workersAwake} polls as long.
  */
-const SPIN = 200_000;
+const SPIN = 1_000_000;
 /** How long a new worker may take to start before the pool gives up (ms). */
 const START_TIMEOUT = 10_000;
 
@@ -67,9 +70,16 @@ process.on('exit', () => {
 Atomics.store(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
 let seen = 0;
+Atomics.store(ctl, ${AWAKE}, 1);
 for (;;) {
   for (let i = 0; i < ${SPIN} && Atomics.load(ctl, ${REQUEST}) === seen; i++);
-  Atomics.wait(ctl, ${REQUEST}, seen);
+  if (Atomics.load(ctl, ${REQUEST}) === seen) {
+    Atomics.store(ctl, ${AWAKE}, 0);
+    Atomics.wait(ctl, ${REQUEST}, seen);
+    Atomics.store(ctl, ${AWAKE}, 1);
+    // Woken without a request: a wake-up call, so poll again.
+    if (Atomics.load(ctl, ${REQUEST}) === seen) continue;
+  }
   seen = Atomics.load(ctl, ${REQUEST});
   if (seen < 0) break;
   let status = 0;
@@ -262,6 +272,23 @@ export class WasmEngine {
       this.controls.push(ctl);
       this.alphas.push(new Float64Array(this.memory.buffer, slot * SLOT_BYTES, SLOT_INTS / 2));
     }
+  }
+
+  /**
+   * Whether workers 1 .. `count - 1` are awake (polling for work, so a task
+   * starts within microseconds). Wakes any that sleep, for a later call, and
+   * then answers `false`.
+   */
+  workersAwake(count: number): boolean {
+    let awake = true;
+    for (let t = 1; t < count; t++) {
+      const ctl = this.controls[t - 1]!;
+      if (Atomics.load(ctl, AWAKE) === 0) {
+        awake = false;
+        Atomics.notify(ctl, REQUEST);
+      }
+    }
+    return awake;
   }
 
   /**
