@@ -67,7 +67,7 @@ export function breakEvenTable(): Table {
     rows,
     notes: [
       `median of ${ROUNDS} interleaved rounds (each the median of ≥ 5 calls); staging and copy-back included, validation not`,
-      'back to back: the worker is still polling for work when the next call comes; after 20 ms idle it sleeps and must be woken (why `gemm` runs products below 512³ on the calling thread while a worker wakes)',
+      'back to back: the worker is still polling for work when the next call comes; after 20 ms idle it sleeps and must be woken (why `gemm` runs products below 1024³ on the calling thread while a worker wakes)',
     ],
   };
 }

@@ -72,22 +72,35 @@ function maxThreads(): number {
 function initialise(): KernelPath {
   if (path !== undefined) return path;
   const kernels = environment('BKFAC_KERNELS') ?? 'auto';
-  if (kernels !== 'js' && kernels !== 'wasm' && kernels !== 'auto') {
-    throw new InvalidArgumentError('BKFAC_KERNELS', 'value', "'js', 'wasm' or 'auto'", kernels);
-  }
+  assertKernelChoice('BKFAC_KERNELS', 'value', kernels);
   const threadText = environment('BKFAC_THREADS');
   const threads = threadText === undefined ? 1 : Number(threadText);
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new InvalidArgumentError(
-      'BKFAC_THREADS',
-      'value',
-      `an integer from 1 to ${MAX_THREADS}`,
-      threadText,
-    );
-  }
+  assertThreadCount('BKFAC_THREADS', 'value', threads, threadText);
   applyKernels('BKFAC_KERNELS', kernels);
   if (threads > 1) applyThreads('BKFAC_THREADS', threads);
   return path!;
+}
+
+function assertKernelChoice(
+  fn: string,
+  arg: string,
+  choice: unknown,
+): asserts choice is KernelChoice {
+  if (choice !== 'js' && choice !== 'wasm' && choice !== 'auto') {
+    throw new InvalidArgumentError(fn, arg, "'js', 'wasm' or 'auto'", choice);
+  }
+}
+
+/** `shown` is what the user gave (the text of an environment variable), when not `threads` itself. */
+function assertThreadCount(
+  fn: string,
+  arg: string,
+  threads: number,
+  shown: unknown = threads,
+): void {
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new InvalidArgumentError(fn, arg, `an integer from 1 to ${MAX_THREADS}`, shown);
+  }
 }
 
 function applyKernels(fn: string, choice: KernelChoice): void {
@@ -128,9 +141,7 @@ function applyThreads(fn: string, threads: number): void {
  * ```
  */
 export function setKernels(choice: KernelChoice): KernelPath {
-  if (choice !== 'js' && choice !== 'wasm' && choice !== 'auto') {
-    throw new InvalidArgumentError('setKernels', 'choice', "'js', 'wasm' or 'auto'", choice);
-  }
+  assertKernelChoice('setKernels', 'choice', choice);
   initialise();
   applyKernels('setKernels', choice);
   return path!;
@@ -157,14 +168,7 @@ export function setKernels(choice: KernelChoice): KernelPath {
  * ```
  */
 export function setThreads(threads: number): number {
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new InvalidArgumentError(
-      'setThreads',
-      'threads',
-      `an integer from 1 to ${MAX_THREADS}`,
-      threads,
-    );
-  }
+  assertThreadCount('setThreads', 'threads', threads);
   initialise();
   applyThreads('setThreads', threads);
   return requestedThreads;
