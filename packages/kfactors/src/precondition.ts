@@ -17,6 +17,7 @@ import type { Matrix } from '@bkfac/linalg';
 import { clipScale, sumOfSquares } from './clipping.js';
 import { applyFactorInverse, kroneckerPrecondition } from './inverse.js';
 import type { LayerState } from './state.js';
+import { assertLayerState } from './state-check.js';
 import { checkBatch } from './statistics.js';
 import { scratch } from './workspace.js';
 
@@ -70,6 +71,7 @@ export interface PreconditionOptions {
  * @throws {@link @bkfac/linalg!ShapeError} if `gradient` or `out` is not `d_out x d_A`
  * @throws {@link @bkfac/linalg!NonFiniteError} if `gradient` holds NaN or ±Infinity, or the update overflows
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if a factor has never been refreshed (no step-0 update yet)
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
  * import { createLayerState, precondition, updateLayer } from '@bkfac/kfactors';
@@ -88,6 +90,7 @@ export function precondition(
   options: PreconditionOptions = {},
 ): PreconditionResult {
   const fn = 'precondition';
+  assertLayerState(fn, 'state', state);
   const { inputDim: cols, outputDim: rows } = state;
   assertShape(fn, 'gradient', gradient, [rows, cols]);
   assertFinite(fn, 'gradient', gradient);
@@ -156,6 +159,7 @@ export interface FactoredUpdate {
  * @throws {@link @bkfac/linalg!NonFiniteError} if a batch holds NaN or ±Infinity
  * @throws {@link @bkfac/linalg!InvalidArgumentError} with `'kronecker'` damping (not a Kronecker product of
  *   per-factor inverses) or if a factor has never been refreshed
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
  * import { createLayerState, expandFactored, precondition, preconditionFactored, updateLayer } from '@bkfac/kfactors';
@@ -175,6 +179,7 @@ export function preconditionFactored(
   gradients: Matrix,
 ): FactoredUpdate {
   const fn = 'preconditionFactored';
+  assertLayerState(fn, 'state', state);
   const { inputDim: cols, outputDim: rows, a, g, config, damping: lambda } = state;
   const n = checkBatch(fn, 'inputs', inputs, cols);
   const ng = checkBatch(fn, 'gradients', gradients, rows);

@@ -9,6 +9,7 @@ import { resolveConfig } from './config.js';
 import type { KFactorsConfig, ResolvedConfig } from './config.js';
 import type { NormalizedSchedule, PiecewiseSchedule } from './schedule.js';
 import type { FactorState, LayerState } from './state.js';
+import { assertLayerState } from './state-check.js';
 
 /**
  * A JSON value (what `JSON.stringify` writes and `JSON.parse` reads back unchanged).
@@ -57,6 +58,7 @@ const FORMAT = 'bkfac-kfactors-layer';
  *
  * @param state - the layer state
  * @returns `{ meta, buffers }`
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
  * import { createLayerState, restoreLayer, snapshotLayer } from '@bkfac/kfactors';
@@ -68,6 +70,7 @@ const FORMAT = 'bkfac-kfactors-layer';
  * ```
  */
 export function snapshotLayer(state: LayerState): LayerSnapshot {
+  assertLayerState('snapshotLayer', 'state', state);
   const buffers: Float64Array[] = [];
   return { meta: { format: FORMAT, version: 1, state: encode(state, buffers) }, buffers };
 }
@@ -75,8 +78,10 @@ export function snapshotLayer(state: LayerState): LayerSnapshot {
 /**
  * Restores a layer state from {@link snapshotLayer}'s output (after a JSON
  * round trip of `meta`), validating it: configuration (re-resolved), sizes,
- * buffer lengths, finiteness, orthonormality of the bases (one probe) and
- * the generator state. Continuing from the restored state reproduces the
+ * buffer lengths, finiteness, orthonormality of the bases (one probe),
+ * non-negative eigenvalues, exactly symmetric dense averages with
+ * `|K_ij|² ≤ K_ii·K_jj`, update bookkeeping (no refresh after the last
+ * update) and the generator state. Continuing from the restored state reproduces the
  * uninterrupted run bit for bit.
  *
  * @param snapshot - `{ meta, buffers }`
@@ -105,7 +110,7 @@ export function restoreLayer(snapshot: LayerSnapshot): LayerState {
   const config = resolveConfig(toUserConfig(raw.config as ResolvedConfig));
   const inputDim = int(raw.inputDim, 'state.inputDim', 1);
   const outputDim = int(raw.outputDim, 'state.outputDim', 1);
-  return {
+  const state: LayerState = {
     config,
     inputDim,
     outputDim,
@@ -116,6 +121,51 @@ export function restoreLayer(snapshot: LayerSnapshot): LayerState {
     epoch: num(raw.epoch, 'state.epoch', 0),
     damping: num(raw.damping, 'state.damping', 0),
   };
+  assertLayerState('restoreLayer', 'state', state);
+  for (const [factor, arg] of [
+    [state.a, 'state.a'],
+    [state.g, 'state.g'],
+  ] as const) {
+    checkFactorContent(factor, arg);
+  }
+  return state;
+}
+
+/**
+ * What a K-factor always is and a corrupted snapshot may not be: eigenvalues
+ * ≥ 0 (negative ones are zeroed at every refresh), and a dense average that is
+ * exactly symmetric (it is formed so) with |K_ij|² ≤ K_ii·K_jj (positive
+ * semi-definite), which catches a flipped exponent in any off-diagonal entry
+ * and a shrunken diagonal.
+ */
+function checkFactorContent(f: FactorState, arg: string): void {
+  const negative = f.values.findIndex((v) => v < 0);
+  if (negative >= 0)
+    fail(`${arg}.values`, 'eigenvalues >= 0', `${f.values[negative]} at [${negative}]`);
+  const k = f.average;
+  if (k === null) return;
+  const d = f.dim;
+  for (let i = 0; i < d; i++) {
+    const kii = k[i * d + i]!;
+    if (kii < 0) fail(`${arg}.average`, 'a non-negative diagonal', `${kii} at (${i}, ${i})`);
+    for (let j = 0; j < i; j++) {
+      const kij = k[i * d + j]!;
+      if (kij !== k[j * d + i]) {
+        fail(
+          `${arg}.average`,
+          'an exactly symmetric matrix',
+          `${kij} at (${i}, ${j}) and ${k[j * d + i]} at (${j}, ${i})`,
+        );
+      }
+      if (kij * kij > kii * k[j * d + j]! * (1 + 1e-8)) {
+        fail(
+          `${arg}.average`,
+          'a positive semi-definite matrix (|K_ij|² ≤ K_ii·K_jj)',
+          `${kij} at (${i}, ${j})`,
+        );
+      }
+    }
+  }
 }
 
 function restoreFactor(value: unknown, side: 'A' | 'G', dim: number, arg: string): FactorState {

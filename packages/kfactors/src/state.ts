@@ -7,6 +7,7 @@ import type { RngState } from '@bkfac/linalg';
 import { resolveConfig, usesBrand, usesOverwrite } from './config.js';
 import type { KFactorsConfig, ResolvedConfig } from './config.js';
 import { scheduleValue } from './schedule.js';
+import { assertLayerState } from './state-check.js';
 import type { FactorSide } from './statistics.js';
 
 /**
@@ -229,6 +230,7 @@ function leadingIdentityColumns(dim: number, rank: number): Float64Array {
  *
  * @param state - the layer state
  * @returns total `byteLength` of its `Float64Array`s
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
  * import { createLayerState, layerStateBytes } from '@bkfac/kfactors';
@@ -237,6 +239,7 @@ function leadingIdentityColumns(dim: number, rank: number): Float64Array {
  * ```
  */
 export function layerStateBytes(state: LayerState): number {
+  assertLayerState('layerStateBytes', 'state', state);
   let bytes = 0;
   for (const f of [state.a, state.g]) {
     bytes += f.values.byteLength + f.vectors.byteLength + (f.average?.byteLength ?? 0);

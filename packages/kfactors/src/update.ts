@@ -8,6 +8,7 @@ import type { Matrix } from '@bkfac/linalg';
 import { advanceFactor, factorNeedsBatch, stepParams } from './refresh.js';
 import type { StepParams } from './refresh.js';
 import type { FactorState, LayerState } from './state.js';
+import { assertLayerState } from './state-check.js';
 import { batchScale, checkBatch } from './statistics.js';
 import { scheduleValue } from './schedule.js';
 
@@ -79,6 +80,7 @@ export interface StatisticsDue {
  * @param clock - step and epoch
  * @returns `{ inputs, gradients }`
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if the clock is invalid
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
  * import { createLayerState, statisticsDue } from '@bkfac/kfactors';
@@ -117,6 +119,7 @@ export function statisticsDue(state: LayerState, clock: StepClock): StatisticsDu
  * @throws {@link @bkfac/linalg!ShapeError} if a batch has the wrong width, no rows, or the two batches differ in `n`
  * @throws {@link @bkfac/linalg!NonFiniteError} if a batch holds NaN or ±Infinity
  * @throws {@link @bkfac/linalg!ConvergenceError} if a decomposition does not converge
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
  * import { createLayerState, updateLayer } from '@bkfac/kfactors';
@@ -175,6 +178,7 @@ export function updateLayer(state: LayerState, clock: StepClock, batch: LayerBat
 }
 
 function paramsAt(fn: string, state: LayerState, clock: StepClock): StepParams {
+  assertLayerState(fn, 'state', state);
   if (typeof clock !== 'object' || clock === null) {
     throw new InvalidArgumentError(fn, 'clock', 'an object { step, epoch }', clock);
   }

@@ -1,0 +1,131 @@
+import {
+  createLayerState,
+  layerStateBytes,
+  precondition,
+  preconditionFactored,
+  restoreLayer,
+  snapshotLayer,
+  statisticsDue,
+  updateLayer,
+  type LayerState,
+} from '@bkfac/kfactors';
+import { InvalidArgumentError, zeros } from '@bkfac/linalg';
+import { matOf } from '../../../test-support/reference';
+import { batches } from './helpers';
+
+const DIMS = { inputDim: 7, outputDim: 5, batchSize: 4, seed: 3 };
+
+/** A K-FAC state after a few updates and a refresh: dense averages and eigenpairs on both sides. */
+function trained(): LayerState {
+  const state = createLayerState({ strategy: 'kfac', periods: { update: 1, inverse: 2 } }, DIMS);
+  const { x, e } = batches(6, 4, 6, 5, 11);
+  for (let t = 0; t < 6; t++) {
+    updateLayer(state, { step: t, epoch: 0 }, { inputs: matOf(x[t]!), gradients: matOf(e[t]!) });
+  }
+  return state;
+}
+
+/** A fresh copy of `state` (through a snapshot) with `corrupt` applied, then snapshotted again. */
+function corrupted(corrupt: (s: LayerState) => void): ReturnType<typeof snapshotLayer> {
+  const copy = restoreLayer(snapshotLayer(trained()));
+  corrupt(copy);
+  return snapshotLayer(copy);
+}
+
+describe('every function taking a LayerState checks it (issue 12, defect 9)', () => {
+  const g = zeros(DIMS.outputDim, DIMS.inputDim);
+  const clock = { step: 0, epoch: 0 };
+  const calls: [string, (state: unknown) => unknown][] = [
+    ['updateLayer', (s) => updateLayer(s as LayerState, clock, { inputs: null, gradients: null })],
+    ['statisticsDue', (s) => statisticsDue(s as LayerState, clock)],
+    ['precondition', (s) => precondition(s as LayerState, g)],
+    [
+      'preconditionFactored',
+      (s) => preconditionFactored(s as LayerState, zeros(4, 7), zeros(4, 5)),
+    ],
+    ['snapshotLayer', (s) => snapshotLayer(s as LayerState)],
+    ['layerStateBytes', (s) => layerStateBytes(s as LayerState)],
+  ];
+  const bad: [string, () => unknown, RegExp][] = [
+    ['null', () => null, /'state'/],
+    ['a number', () => 42, /'state'/],
+    ['an empty object', () => ({}), /'state\.config'/],
+    [
+      'a factor with a plain-array basis',
+      () => ({ ...trained(), a: { ...trained().a, vectors: [1, 2] } }),
+      /'state\.a\.vectors'.*Float64Array of length/,
+    ],
+    ['a swapped side', () => ({ ...trained(), a: trained().g }), /'state\.a\.side\/dim'/],
+    [
+      'refreshedAt after the last update',
+      () => ({ ...trained(), g: { ...trained().g, refreshedAt: 99 } }),
+      /'state\.g\.refreshedAt'/,
+    ],
+  ];
+  for (const [name, call] of calls) {
+    test.each(bad)(
+      `${name} given %s: a typed error naming ${name} and the field`,
+      (_, make, field) => {
+        let thrown: unknown;
+        try {
+          call(make());
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown).toBeInstanceOf(InvalidArgumentError);
+        expect((thrown as Error).message).toMatch(new RegExp(`^${name}: argument `));
+        expect((thrown as Error).message).toMatch(field);
+      },
+    );
+  }
+});
+
+describe('restoreLayer rejects corrupted content (issue 12, defect 8)', () => {
+  test('an intact snapshot restores', () => {
+    const state = trained();
+    expect(restoreLayer(snapshotLayer(state)).a.average).toEqual(state.a.average);
+  });
+
+  test.each<[string, (s: LayerState) => void, RegExp]>([
+    [
+      'an exponent bit flip (x 2^512) of an off-diagonal average entry',
+      (s) => {
+        const bits = new BigUint64Array(s.a.average!.buffer);
+        bits[1]! ^= 1n << 61n; // entry (0, 1); its mirror (1, 0) keeps the old value
+      },
+      /'state\.a\.average'.*symmetric/,
+    ],
+    [
+      'an asymmetric average',
+      (s) => {
+        s.g.average![2 * 5 + 1]! += 1e-9;
+      },
+      /'state\.g\.average'.*symmetric/,
+    ],
+    [
+      'a diagonal shrunk below what its row requires',
+      (s) => {
+        s.a.average![3 * 7 + 3] = 0;
+      },
+      /'state\.a\.average'.*positive semi-definite/,
+    ],
+    [
+      'a negative eigenvalue',
+      (s) => {
+        s.g.values[0] = -1;
+      },
+      /'state\.g\.values'.*>= 0/,
+    ],
+  ])('%s', (_, corrupt, message) => {
+    const snapshot = corrupted(corrupt);
+    expect(() => restoreLayer(snapshot)).toThrow(InvalidArgumentError);
+    expect(() => restoreLayer(snapshot)).toThrow(message);
+  });
+
+  test('a refresh after the last update, edited into the checkpoint metadata', () => {
+    const snapshot = snapshotLayer(trained());
+    const meta = snapshot.meta.state as { a: { updates: number; refreshedAt: number } };
+    meta.a.refreshedAt = meta.a.updates + 1;
+    expect(() => restoreLayer(snapshot)).toThrow(/^restoreLayer: argument 'state\.a\.refreshedAt'/);
+  });
+});
