@@ -2,8 +2,8 @@
  * K-factor strategies of @bkfac/kfactors at d = 512 … 4096, batch n = 128, rank 128:
  * - one factor update + refresh (the work of a step on which statistics and the
  *   decomposition are both due), per strategy, against `kfac` in the same run;
- * - one inverse application on a d x d layer: dense path (§3.3) and factored
- *   path (§3.4, linear in d);
+ * - one inverse application on a d x d layer: dense path and factored
+ *   path (linear in d);
  * - memory held per factor.
  * Writes bench/results/kfactors.{md,json}.
  */
@@ -242,9 +242,9 @@ export default function run(): void {
         columns: [
           'strategy',
           'd',
-          'dense path (§3.3)',
+          'dense path',
           'kfac / this (dense)',
-          'factored path (§3.4)',
+          'factored path',
           'dense / factored',
         ],
         rows: applyRows,

@@ -312,7 +312,7 @@ export default async function run(): Promise<void> {
         rows: brandRows,
         notes: [
           `log-log slope of time vs d over 2048–16384: stable ${slope('stable').toFixed(3)}, naive ${slope('naive').toFixed(3)}`,
-          "'stable' = three-step residual safeguard (ALGORITHMS.md §5.7) + default probe orthonormality check; 'naive' = the reference code's step.",
+          "'stable' = three-step residual safeguard + default probe orthonormality check; 'naive' = the reference code's step.",
           'numpy step = the naive algorithm (one projection, thin QR, eigh of the core, top-r rotation) on OpenBLAS, 1 thread.',
           'dense eigh = bkfac `eigh` (with vectors) of the same d x d matrix `V·diag(λ)·Vᵀ + M·Mᵀ`; one sample for d ≥ 1024.',
           'Plot: [linalg-lowrank.svg](linalg-lowrank.svg).',

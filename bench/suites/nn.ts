@@ -235,8 +235,8 @@ export default function run(): void {
       formatMs(r.maxMs),
     ]),
     notes: [
-      "Settings of the papers' MNIST scripts (ALGORITHMS.md §9.2) at a fixed rank 220: T_updt 20, T_inv 100; B-KFAC Brand-updates every 100 steps, B-R-KFAC and B-KFAC-c every 20 (their RSVD overwrite at step 500 falls outside the window).",
-      'The K-FAC family except `kfac` preconditions through the factored path (ALGORITHMS.md §3.4, linear in width); `kfac` applies its dense Kronecker-damped inverse every step (cubic in width).',
+      "Settings of the papers' MNIST scripts at a fixed rank 220: T_updt 20, T_inv 100; B-KFAC Brand-updates every 100 steps, B-R-KFAC and B-KFAC-c every 20 (their RSVD overwrite at step 500 falls outside the window).",
+      'The K-FAC family except `kfac` preconditions through the factored path; `kfac` applies its dense Kronecker-damped inverse every step (cubic in width).',
       'Each optimizer runs in blocks of 10 steps alternating with an SGD trainer on the same data; the ratio divides by that interleaved SGD time, so both sides see the same machine load.',
       '`slowest step` is the step with a dense refresh (statistics + EVD/RSVD at step 100): the refresh cost the mean amortises over T_inv steps.',
     ],

@@ -1,5 +1,5 @@
 /**
- * Adaptive ranks (ALGORITHMS.md §8): grow a factor's rank while its smallest
+ * Adaptive ranks: grow a factor's rank while its smallest
  * retained eigenvalue is large relative to the largest, shrink it otherwise.
  * @module
  */
@@ -86,7 +86,7 @@ export const BRAND_RANK_RULE: AdaptiveRankRule = {
 
 /**
  * Observed relative truncation `ε = min(D)/max(D)` of a retained spectrum
- * (order-agnostic, so ascending and descending inputs agree; ALGORITHMS.md Q3).
+ * (order-agnostic, so ascending and descending inputs agree).
  *
  * @param values - retained eigenvalues, any order
  * @returns `ε`, or `null` when there is nothing to measure (empty or `max(D) ≤ 0`)

@@ -1,5 +1,5 @@
 /**
- * Per-layer RMS clipping of the preconditioned update (ALGORITHMS.md §2.6, `non_standard`).
+ * Per-layer RMS clipping of the preconditioned update.
  * @module
  */
 import { assertFinite, assertMatrix, assertNumber } from '@bkfac/linalg';

@@ -12,7 +12,7 @@ import { assertDecay } from './damping.js';
 import type { AdaptiveRankRule } from './adaptive-rank.js';
 
 /**
- * The six algorithms (ALGORITHMS.md §2, §4–§7):
+ * The six algorithms:
  * `kfac` dense EA + full `eigh` every `T_inv`; `rs-kfac` dense EA + RSVD;
  * `sre-kfac` dense EA + symmetric randomized EVD; `b-kfac` Brand-updated
  * low-rank factors (never `d x d`); `b-r-kfac` Brand + periodic RSVD overwrite
@@ -46,11 +46,11 @@ export const STRATEGIES: readonly StrategyName[] = [
 ];
 
 /**
- * How each factor's inverse is damped (ALGORITHMS.md §2.5, §3.2):
+ * How each factor's inverse is damped:
  * - `'adaptive'`: the family's rule, `μ = λ·max D + ρ^k + min D` with the
  *   truncated spectrum continued flat at `min D`;
  * - `'tikhonov'`: per-factor `μ = λ·max D + ρ^k` without continuation (dense
- *   per-factor-damped K-FAC, the common full-rank limit of the family, E2/E8);
+ *   per-factor-damped K-FAC, the common full-rank limit of the family);
  * - `'kronecker'`: K-FAC's damping of the Kronecker product,
  *   `(g aᵀ + λ·max g·max a)`, only for `kfac`.
  *
@@ -64,7 +64,7 @@ export const STRATEGIES: readonly StrategyName[] = [
 export type DampingMode = 'adaptive' | 'tikhonov' | 'kronecker';
 
 /**
- * When a Brand-tracked factor is truncated to its rank `r` (ALGORITHMS.md §5.3, E13):
+ * When a Brand-tracked factor is truncated to its rank `r`:
  * `'post'` right after each update (inverse and next update use rank `r`;
  * every script of the authors), `'pre'` at the start of the next update
  * (the inverse uses rank `r + n`).
@@ -79,7 +79,7 @@ export type DampingMode = 'adaptive' | 'tikhonov' | 'kronecker';
 export type TruncationVariant = 'pre' | 'post';
 
 /**
- * Which factors of the Brand strategies are Brand-tracked (ALGORITHMS.md §5.5):
+ * Which factors of the Brand strategies are Brand-tracked:
  * `'auto'` applies the LL rule `r_check + n < d` (others fall back to RS-KFAC);
  * `'force'` Brand-tracks every factor (for ablations and full-rank checks).
  *
@@ -118,7 +118,7 @@ export interface PeriodsConfig {
 
 /**
  * Configuration of a layer's K-factors. Only `strategy` is required; every
- * other field defaults to the reference values of ALGORITHMS.md §9.1.
+ * other field defaults to the values of the papers' reference implementation.
  *
  * @example
  * ```ts
@@ -140,19 +140,19 @@ export interface KFactorsConfig {
   readonly periods?: PeriodsConfig;
   /**
    * Target rank `r ≥ 1` per epoch (default 220). A factor of size `d` uses
-   * `min(r, d)` (§4.2), so one rank serves layers of every width.
+   * `min(r, d)`, so one rank serves layers of every width.
    */
   readonly rank?: PiecewiseSchedule;
   /** RSVD/REVD oversampling `o ≥ 0` per epoch (default 10; capped at `d − r`). */
   readonly oversample?: PiecewiseSchedule;
   /** Power (subspace) iterations `p ≥ 0` of RSVD/REVD (default 3). */
   readonly powerIterations?: number;
-  /** Brand truncation variant (default `'post'`, E13). */
+  /** Brand truncation variant (default `'post'`). */
   readonly truncation?: TruncationVariant;
   /** Fraction `φ ∈ (0, 1]` of columns a B-KFAC-c correction rotates (default 0.2). */
   readonly correctionFraction?: number;
   /**
-   * Adaptive ranks (§8): `true` for the reference rules, a partial rule to
+   * Adaptive ranks: `true` for the reference rules, a partial rule to
    * override fields, `false`/absent for fixed ranks.
    */
   readonly adaptiveRank?: {
@@ -162,13 +162,13 @@ export interface KFactorsConfig {
     readonly brand?: boolean | Partial<AdaptiveRankRule>;
   };
   /**
-   * Relative eigenvalue cut-off (E9): after every decomposition, eigenvalues
+   * Relative eigenvalue cut-off: after every decomposition, eigenvalues
    * `≤ cutoff·max(D)` are set to 0 (default 1e-10).
    */
   readonly eigenvalueCutoff?: number;
   /** LL rule for the Brand strategies (default `'auto'`). */
   readonly brandRule?: BrandRule;
-  /** Per-layer RMS clip `κ > 0` of the preconditioned update (§2.6), or `null` for none (default 0.07). */
+  /** Per-layer RMS clip `κ > 0` of the preconditioned update, or `null` for none (default 0.07). */
   readonly clip?: number | null;
   /**
    * Keep an exact zero-initialised dense EA of every factor (updated every
@@ -260,7 +260,7 @@ export interface ResolvedConfig {
   readonly exactAverage: boolean;
 }
 
-/** The reference damping schedule of §2.9. */
+/** The damping schedule of the papers' reference implementation. */
 const DEFAULT_DAMPING: PiecewiseSchedule = { 0: 0.1, 7: 0.1, 25: 0.05, 35: 0.01 };
 
 const DAMPING_MODES: readonly DampingMode[] = ['adaptive', 'tikhonov', 'kronecker'];
@@ -272,8 +272,7 @@ const DAMPING_MODES: readonly DampingMode[] = ['adaptive', 'tikhonov', 'kronecke
  * @returns the resolved configuration
  * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown strategy or damping mode, a value out of
  *   range, or `'kronecker'` damping with a strategy other than `kfac`
- * @throws {@link InvalidScheduleError} on a malformed schedule or inconsistent periods (E4:
- *   `T_brand % T_updt`, `T_rsvd % T_brand` and `T_corr % T_brand` must be 0 for the
+ * @throws {@link InvalidScheduleError} on a malformed schedule or inconsistent periods (*   `T_brand % T_updt`, `T_rsvd % T_brand` and `T_corr % T_brand` must be 0 for the
  *   strategies that use them, at every epoch)
  * @example
  * ```ts
@@ -391,7 +390,7 @@ export function usesOverwrite(strategy: StrategyName): boolean {
 }
 
 /**
- * E4: the Brand period must be a multiple of the statistics period, the
+ * The Brand period must be a multiple of the statistics period, the
  * overwrite and correction periods multiples of the Brand period, at every
  * epoch where any period changes.
  */

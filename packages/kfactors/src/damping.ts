@@ -1,5 +1,5 @@
 /**
- * Per-factor damping of the family (ALGORITHMS.md §3.2) and its plain form.
+ * Per-factor damping of the family and its plain form.
  * @module
  */
 import {
@@ -29,12 +29,12 @@ export interface FactorDamping {
 
 /**
  * Damping of one factor with eigenvalues `D` after `k` EA updates:
- * `'adaptive'` (§3.2): `c = min D`, `μ = λ·max D + ρ^k + c`, i.e. the exact
+ * `'adaptive'`: `c = min D`, `μ = λ·max D + ρ^k + c`, i.e. the exact
  * inverse of a matrix with eigenvalues `D_i + λ max D + ρ^k` on `span(U)` and
  * `min D + λ max D + ρ^k` on its complement (a flat continuation of the
  * truncated spectrum); `'tikhonov'`: `μ = λ·max D + ρ^k`, `c = 0`. The `ρ^k`
  * term restores the identity initialisation of the zero-initialised average
- * (§2.4). An empty `D` counts as `max D = min D = 0`.
+ *. An empty `D` counts as `max D = min D = 0`.
  *
  * @param mode - `'adaptive'` or `'tikhonov'`
  * @param values - retained eigenvalues (any order), finite

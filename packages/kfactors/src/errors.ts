@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '@bkfac/linalg';
 
 /**
  * A schedule (periods, damping, rank) is malformed or its periods are
- * inconsistent, e.g. `T_brand` not a multiple of `T_updt` (ALGORITHMS.md §15, E4).
+ * inconsistent, e.g. `T_brand` not a multiple of `T_updt`.
  * A subclass of `InvalidArgumentError`, so catching that catches this too.
  *
  * @example

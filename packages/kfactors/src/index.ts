@@ -1,7 +1,7 @@
 /**
  * `@bkfac/kfactors`: exponentially averaged Kronecker factors of fully
  * connected layers and their damped inverses, for K-FAC, RS-KFAC, SRE-KFAC,
- * B-KFAC, B-R-KFAC and B-KFAC-c (ALGORITHMS.md §2–§9, §13).
+ * B-KFAC, B-R-KFAC and B-KFAC-c.
  *
  * How an optimizer uses it, per Linear layer:
  * 1. once: `state = createLayerState(config, { inputDim: d_in + 1, outputDim, batchSize, seed })`;

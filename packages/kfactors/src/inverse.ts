@@ -1,6 +1,6 @@
 /**
- * Damped inverse application of one factor (ALGORITHMS.md §3.1–3.2) and of
- * K-FAC's Kronecker-damped pair (§2.5).
+ * Damped inverse application of one factor and of
+ * K-FAC's Kronecker-damped pair.
  * @module
  */
 import { fromArray, gemm, lowRankSolve } from '@bkfac/linalg';
@@ -12,7 +12,7 @@ import { scratch } from './workspace.js';
 /**
  * `(Û + μI)⁻¹·M` (`side 'left'`) or `M·(Û + μI)⁻¹` (`'right'`) with the
  * factor's per-factor damping; `out` may be `m` itself. The adaptive mode
- * applies the inverse of `U·diag(D − c)·Uᵀ + μI` (§3.2).
+ * applies the inverse of `U·diag(D − c)·Uᵀ + μI`.
  * @internal
  */
 export function applyFactorInverse(
@@ -47,7 +47,7 @@ export function applyFactorInverse(
 }
 
 /**
- * K-FAC's Kronecker-damped preconditioning (§2.5):
+ * K-FAC's Kronecker-damped preconditioning:
  * `V = Q_G·[(Q_Gᵀ·∇W·Q_A) ⊘ (g·aᵀ + λ·max g·max a)]·Q_Aᵀ` with the identity-
  * initialised eigenvalues `g = D_G + ρ^{k_G}`, `a = D_A + ρ^{k_A}` (`k` at the
  * last decomposition). Both factors hold full eigenbases.

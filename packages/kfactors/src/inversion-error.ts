@@ -1,6 +1,5 @@
 /**
- * How far a strategy's damped inverse is from the exact one (ALGORITHMS.md
- * §15, E8), for error plots like the papers'.
+ * How far a strategy's damped inverse is from the exact one, for error plots like the papers'.
  * @module
  */
 import { copy, eigh, eye, gemm, InvalidArgumentError } from '@bkfac/linalg';
@@ -44,7 +43,7 @@ export interface InversionErrorOptions {
  * against the exact damped inverse of the same statistics:
  * `‖S − (K + μ·I)⁻¹‖ / ‖(K + μ·I)⁻¹‖` where `K` is the exact zero-initialised
  * EA over every `T_updt` step, `μ = λ·λ_max(K) + ρ^k` (`k` its update count;
- * the common full-rank limit of every strategy, E8), and `S` the strategy's
+ * the common full-rank limit of every strategy), and `S` the strategy's
  * inverse (its own representation, damping mode and staleness; `kfac` with
  * Kronecker damping is measured with per-factor `'tikhonov'` damping of its
  * decomposition, the Kronecker damping having no per-factor form).

@@ -1,5 +1,5 @@
 /**
- * The reference's learning-rate schedules (ALGORITHMS.md §2.9), as data.
+ * The reference's learning-rate schedules, as data.
  * @module
  */
 import { assertInteger, assertNumber, InvalidArgumentError } from '@bkfac/linalg';
@@ -7,7 +7,7 @@ import { normalizeSchedule, scheduleValue } from './schedule.js';
 import type { PiecewiseSchedule } from './schedule.js';
 
 /**
- * A learning-rate schedule over 1-based epochs `e` (ALGORITHMS.md §2.9):
+ * A learning-rate schedule over 1-based epochs `e`:
  * - `exp`: `lr = initial·max(0, 1 − e/period)^rate`;
  * - `staircase`: `lr = initial / rate^⌊e/period⌋`;
  * - `cos`: `lr = 0.001 + 0.5(initial − 0.001)(1 + cos(π e/period))` for `e < period`, else `0.0005`;

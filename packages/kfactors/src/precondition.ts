@@ -1,6 +1,6 @@
 /**
- * Layer preconditioning (ALGORITHMS.md §3.3, §2.5) with per-layer RMS
- * clipping (§2.6), dense and factored (§3.4).
+ * Layer preconditioning with per-layer RMS
+ * clipping, dense and factored.
  * @module
  */
 import {
@@ -60,8 +60,8 @@ export interface PreconditionOptions {
 /**
  * The preconditioned gradient of a layer,
  * `V = (Γ̂ + μ_G I)⁻¹·∇W·(Â + μ_A I)⁻¹` (G on the left, A on the right, each
- * with its own damping per `dampingMode`; `kfac` with `'kronecker'` uses §2.5),
- * then clipped per layer: `V ← min(1, κ/RMS(V))·V` (§2.6). Cost
+ * with its own damping per `dampingMode`; `kfac` with `'kronecker'` uses Kronecker-factored damping),
+ * then clipped per layer: `V ← min(1, κ/RMS(V))·V`. Cost
  * `≈ 4·d_out·d_A·(m_G + m_A)` flops (cubic in width for `kfac`).
  *
  * @param state - a layer state updated at least once by {@link updateLayer}
@@ -144,7 +144,7 @@ export interface FactoredUpdate {
 }
 
 /**
- * The linear-in-width preconditioning of §3.4 for a layer whose gradient is
+ * The linear-in-width preconditioning for a layer whose gradient is
  * the batch gradient `∇W = Eᵀ·X̃` (mean loss, so `E` already carries the `1/n`):
  * `V = L·Rᵀ` with `L = (Γ̂ + μ_G I)⁻¹·Eᵀ` and `R = (Â + μ_A I)⁻¹·X̃ᵀ`, each
  * `O(d·m·n)`; the clipping RMS is `√(trace((LᵀL)(RᵀR)) / (d_out·d_A))` in

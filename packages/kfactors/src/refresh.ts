@@ -1,5 +1,5 @@
 /**
- * Per-factor work of one step (ALGORITHMS.md §13 with the §15 decisions):
+ * Per-factor work of one step:
  * EA update, dense decompositions, Brand steps, B-R overwrites and B-KFAC-c
  * corrections. Inputs are validated by the caller ({@link updateLayer}).
  * @module
@@ -103,7 +103,7 @@ export function advanceFactor(
   }
   if (t % params.brand !== 0) return;
   if (usesOverwrite(config.strategy) && t % params.overwrite === 0 && t > params.inverse) {
-    // B-R overwrite (E5: only when it really happens; E6: no correction on these steps).
+    // B-R overwrite (only when it really happens; no correction on these steps).
     commit(factor, randomizedEigen(factor, config, params, 'svd'), config);
     factor.updates = factor.averageUpdates;
   } else {
@@ -144,7 +144,7 @@ function decomposeDense(
 /**
  * Rank-`r` randomized eigendecomposition of the dense average: the RSVD route
  * of RS-KFAC / B-R overwrites (`'svd'`: vectors `Q·V̂` and singular values of
- * `K·Q`, §4.2) or SRE-KFAC's Rayleigh–Ritz (§4.3).
+ * `K·Q`) or SRE-KFAC's Rayleigh–Ritz.
  */
 function randomizedEigen(
   factor: FactorState,
@@ -166,7 +166,7 @@ function randomizedEigen(
 }
 
 /**
- * One Brand step `K⁺ = ρ·U·diag(D)·Uᵀ + M·Mᵀ` (§5.3): `'post'` truncates the
+ * One Brand step `K⁺ = ρ·U·diag(D)·Uᵀ + M·Mᵀ`: `'post'` truncates the
  * result to `r`, `'pre'` truncates the input to `r` and keeps `r + n'`.
  */
 function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): LowRankEigen {
@@ -194,8 +194,8 @@ function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): 
 }
 
 /**
- * B-KFAC-c correction (§7): Rayleigh–Ritz of `round(φ·m + 1)` random columns
- * of `U` against the dense average (E10: `Math.round`), pairs re-sorted.
+ * B-KFAC-c correction: Rayleigh–Ritz of `round(φ·m + 1)` random columns
+ * of `U` against the dense average (`Math.round`), pairs re-sorted.
  */
 function correct(factor: FactorState, rep: LowRankEigen, fraction: number): LowRankEigen {
   const rng = createRng(factor.rng);
@@ -205,7 +205,7 @@ function correct(factor: FactorState, rep: LowRankEigen, fraction: number): LowR
 }
 
 /**
- * Stores a new representation: relative cut-off (E9), copy into the
+ * Stores a new representation: relative cut-off, copy into the
  * factor's buffers (reused when the size is unchanged), ratio history.
  */
 function commit(factor: FactorState, rep: LowRankEigen, config: ResolvedConfig): void {
@@ -226,7 +226,7 @@ function commit(factor: FactorState, rep: LowRankEigen, config: ResolvedConfig):
   }
 }
 
-/** §8: adapt the rank every `period·multiplier` steps (not at step 0). */
+/** Adaptive ranks: adapt the rank every `period·multiplier` steps (not at step 0). */
 function adapt(
   factor: FactorState,
   rule: ResolvedConfig['rsvdRankRule'],
@@ -237,7 +237,7 @@ function adapt(
   factor.rank = nextRank(rule, factor.rank, factor.ratios, factor.dim);
 }
 
-/** E9: eigenvalues `≤ tol·max` (negative ones included) become 0. */
+/** Relative cut-off: eigenvalues `≤ tol·max` (negative ones included) become 0. */
 function applyCutoff(values: Float64Array, tol: number): void {
   let max = 0;
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;

@@ -8,7 +8,7 @@ import { InvalidScheduleError } from './errors.js';
 /**
  * A value that is constant, or piecewise constant over 0-based epochs:
  * `{ 0: 0.1, 25: 0.05, 35: 0.01 }` means 0.1 for epochs 0–24, 0.05 for 25–34
- * and 0.01 from epoch 35 on (the reference's damping schedule, ALGORITHMS.md §2.9).
+ * and 0.01 from epoch 35 on (the reference's damping schedule).
  * Keys are non-negative integers and must include `0`.
  *
  * @example

@@ -27,7 +27,7 @@ export type FactorTracking = 'dense' | 'brand';
 /**
  * One K-factor `K ≈ U·diag(D)·Uᵀ` of a layer, as plain data (numbers,
  * strings, arrays and `Float64Array` buffers). The average is
- * zero-initialised; the identity part `ρ^k·I` lives in the damping (§2.4).
+ * zero-initialised; the identity part `ρ^k·I` lives in the damping.
  *
  * @example
  * ```ts
@@ -43,7 +43,7 @@ export interface FactorState {
   readonly dim: number;
   /** Dense or Brand tracking, fixed at creation by the LL rule. */
   readonly tracking: FactorTracking;
-  /** `k`: EA updates reflected in the representation (drives `ρ^k` in the damping, E11). */
+  /** `k`: EA updates reflected in the representation (drives `ρ^k` in the damping). */
   updates: number;
   /**
    * Zero-initialised dense EA `K` (`d x d`, row-major, exactly symmetric), or
@@ -58,11 +58,11 @@ export interface FactorState {
   vectors: Float64Array;
   /** `k` at the last refresh, `-1` before the first one. */
   refreshedAt: number;
-  /** Current target rank `r` (≤ `d`; adapted by §8 rules). */
+  /** Current target rank `r` (≤ `d`; adapted by the adaptive-rank rules). */
   rank: number;
   /** Last value read from the rank schedule (a change resets `rank`). */
   scheduledRank: number;
-  /** Truncation ratios `min D / max D` of the latest refreshes, oldest first (§8). */
+  /** Truncation ratios `min D / max D` of the latest refreshes, oldest first. */
   ratios: number[];
   /** Generator state of the factor's randomized decompositions. */
   rng: RngState;
@@ -123,7 +123,7 @@ export interface LayerDims {
 }
 
 /**
- * The LL rule of ALGORITHMS.md §5.5: a fully connected factor of size `d` is
+ * The LL rule: a fully connected factor of size `d` is
  * Brand-updatable iff `rankCheck + n < d` (`rankCheck` = target rank, or the
  * adaptive rule's cap when ranks adapt).
  *
@@ -143,7 +143,7 @@ export function brandApplies(dim: number, rankCheck: number, batchSize: number):
 
 /**
  * Creates the state of one layer's K-factors, before any statistics.
- * Brand-tracked factors start as `U = I[:, :r]`, `D = 0` (§5.4), dense ones
+ * Brand-tracked factors start as `U = I[:, :r]`, `D = 0`, dense ones
  * as a zero average with no decomposition.
  *
  * @param config - strategy configuration

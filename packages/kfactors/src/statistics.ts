@@ -1,6 +1,5 @@
 /**
- * Per-batch K-factor statistics of a fully connected layer (ALGORITHMS.md
- * §2.2, §5.2) and their exponential average (§2.4).
+ * Per-batch K-factor statistics of a fully connected layer and their exponential average.
  * @module
  */
 import {
@@ -114,7 +113,7 @@ export function exponentialAverageInPlace(
 
 /**
  * The Brand-update input `M = √((1−ρ)·s)·Bᵀ` (`d x n`) with
- * `M·Mᵀ = (1−ρ)·K_b` (ALGORITHMS.md §5.2): `√(1−ρ)/√n·X̃ᵀ` or `√(1−ρ)·√n·Eᵀ`.
+ * `M·Mᵀ = (1−ρ)·K_b`: `√(1−ρ)/√n·X̃ᵀ` or `√(1−ρ)·√n·Eᵀ`.
  *
  * @param side - `'A'` or `'G'`
  * @param batch - `n x d` batch matrix, `n ≥ 1`
@@ -183,7 +182,7 @@ export function scaledTransposeInto(out: Matrix, batch: Matrix, s: number): void
 
 /**
  * `X̃ = [X, 1]`: the layer inputs with a trailing column of ones, so the bias
- * is the last column of the weight matrix (ALGORITHMS.md §1). The K-factor
+ * is the last column of the weight matrix. The K-factor
  * API takes `X̃` (a bias-free layer passes `X` itself).
  *
  * @param x - `n x d_in` inputs (any strides)

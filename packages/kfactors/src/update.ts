@@ -100,12 +100,12 @@ export function statisticsDue(state: LayerState, clock: StepClock): StatisticsDu
  * Advances a layer's K-factors by one optimizer step, in place. Call it once
  * per step, before {@link precondition}, for every step (also when no
  * statistics are due: refreshes and schedules advance too). Per factor, in
- * the order of ALGORITHMS.md §13: EA update when `t % T_updt = 0`
- * (zero-initialised, the B-R dense copy from step 0, E3); for dense-tracked
+ * this order: EA update when `t % T_updt = 0`
+ * (zero-initialised, the B-R dense copy from step 0); for dense-tracked
  * factors a decomposition when `t % T_inv = 0`; for Brand-tracked factors,
  * when `t % T_brand = 0`, a Brand step, or (B-R, B-KFAC-c, `t % T_rsvd = 0`,
  * `t > T_inv`) an RSVD overwrite from the dense copy, then (B-KFAC-c,
- * `t % T_corr = 0`, not on overwrite steps, E6) a correction; then §8 rank
+ * `t % T_corr = 0`, not on overwrite steps) a correction; then adaptive-rank
  * adaptation. Every input is validated before anything changes, so a rejected
  * call leaves the state untouched. (A `ConvergenceError` of a decomposition,
  * not expected for valid input, propagates after the averages were updated;

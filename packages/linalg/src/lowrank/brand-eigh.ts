@@ -1,5 +1,5 @@
 /**
- * Brand's low-rank symmetric eigen-update (ALGORITHMS.md §5.3 with the §5.7 safeguard).
+ * Brand's low-rank symmetric eigen-update.
  * @module
  */
 import type { Matrix } from '../core/matrix.js';
@@ -19,7 +19,7 @@ const EPS = 2.220446049250313e-16;
 
 /**
  * How a Brand update treats the part of the new block outside `span(V)`:
- * `'stable'` (default) is the three-step safeguard of ALGORITHMS.md §5.7 —
+ * `'stable'` (default) is a three-step safeguard —
  * a second projection pass, a rank-revealing drop of residual directions
  * below `tolerance·‖M‖_F`, and a re-orthogonalisation of the kept directions
  * against `V` — so the output stays orthonormal to rounding for any input

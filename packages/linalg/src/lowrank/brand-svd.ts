@@ -1,6 +1,6 @@
 /**
  * Brand's incremental thin SVD (Brand 2006): low-rank updates `X + A·Bᵀ` and
- * column appends `[X, C]`, with the §5.7 residual safeguard on each side.
+ * column appends `[X, C]`, with the stable residual safeguard on each side.
  * @module
  */
 import type { Matrix } from '../core/matrix.js';

@@ -1,5 +1,5 @@
 /**
- * Damped low-rank inverse application (ALGORITHMS.md §3.1).
+ * Damped low-rank inverse application.
  * @module
  */
 import type { Matrix } from '../core/matrix.js';

@@ -1,6 +1,6 @@
 /**
  * The B-KFAC-c correction: Rayleigh–Ritz on a random subset of a Brand
- * representation's eigenpairs against the exact matrix (ALGORITHMS.md §7).
+ * representation's eigenpairs against the exact matrix.
  * @module
  */
 import type { Matrix } from '../core/matrix.js';

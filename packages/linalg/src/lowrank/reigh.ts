@@ -1,5 +1,5 @@
 /**
- * Randomized symmetric eigendecomposition (SRE-KFAC / RS-KFAC, ALGORITHMS.md §4.2–4.3).
+ * Randomized symmetric eigendecomposition (SRE-KFAC / RS-KFAC).
  * @module
  */
 import type { Matrix } from '../core/matrix.js';

@@ -1,7 +1,7 @@
 /**
  * Splitting a block `M` against an orthonormal basis `V`:
  * `M = V·C + Q·R + E` with `Q ⟂ V` orthonormal and `‖E‖` at the drop
- * tolerance — the heart of every Brand update (ALGORITHMS.md §5.3, §5.7).
+ * tolerance — the heart of every Brand update.
  * @module
  */
 import type { Matrix } from '../core/matrix.js';
@@ -32,7 +32,7 @@ const EPS = 2.220446049250313e-16;
 const residualScratch = new Workspace();
 
 /**
- * The safeguarded split of ALGORITHMS.md §5.7 (E1): (a) two projection
+ * The safeguarded split: (a) two projection
  * passes; (b) rank-revealing drop of residual directions with singular value
  * `≤ relTol·‖M‖_F` (thin QR of the residual, then an SVD of its small
  * triangle), keeping at most `d − r`; (c) re-orthogonalisation of the kept
@@ -82,7 +82,7 @@ export function splitStable(v: Matrix, m: Matrix, relTol: number): BasisSplit {
 }
 
 /**
- * The reference code's split (ALGORITHMS.md §5.3 steps 2–4): one projection
+ * The reference code's split: one projection
  * pass and a thin QR of the residual, `n' = min(n, d)` always. Loses
  * orthogonality to `V` when `M` is (nearly) inside `span(V)`.
  * @internal

@@ -77,7 +77,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
 /**
  * The fixed `--preset mnist-mlp` protocol, comparable with PyTorch runs: MLP
  * 784-512-512-10 (ReLU), batch 128, full MNIST, test accuracy every 1/4 epoch,
- * stop at 98 % or 10 epochs, seeds 1-3, fixed rank 220 (§9.1; 220 + 128 < 512).
+ * stop at 98 % or 10 epochs, seeds 1-3, fixed rank 220 (220 + 128 < 512).
  * @internal
  */
 export const MNIST_MLP_PRESET: ExperimentConfig = {

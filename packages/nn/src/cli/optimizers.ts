@@ -12,7 +12,7 @@ import type { Optimizer } from '../optim/types.js';
 import type { ExperimentConfig, OptimizerName } from './config.js';
 
 /**
- * The K-factor configuration of a run: the scripts' settings (§9.2) at the
+ * The K-factor configuration of a run: the scripts' settings at the
  * experiment's rank, with an exact dense average when inversion errors are probed.
  * @internal
  */

@@ -20,7 +20,7 @@ import type { CurvatureNeeds, Optimizer, StepContext } from './types.js';
 
 const NO_CURVATURE: CurvatureNeeds = { batch: false, statistics: false, skipGradients: [] };
 
-/** A schedule auto-scaled to the effective batch size (the reference's `auto_scale_forGPUs_and_BS`, §2.9). */
+/** A schedule auto-scaled to the effective batch size (the reference's `auto_scale_forGPUs_and_BS`). */
 export interface ScaledLearningRate {
   /** The schedule over 1-based epochs. */
   readonly schedule: LearningRateSchedule;
@@ -30,7 +30,7 @@ export interface ScaledLearningRate {
 
 /**
  * A learning rate: a constant, a schedule over epochs, or an auto-scaled
- * schedule (ALGORITHMS.md §2.9; schedules are those of `@bkfac/kfactors`).
+ * schedule.
  */
 export type LearningRate = number | LearningRateSchedule | ScaledLearningRate;
 

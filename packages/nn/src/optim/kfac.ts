@@ -1,7 +1,7 @@
 /**
  * The K-FAC family as optimizers: each Linear layer's gradient is
  * preconditioned by its K-factors (`@bkfac/kfactors`), clipped per layer, then
- * weight decay, momentum and the learning rate apply (ALGORITHMS.md §2.7).
+ * weight decay, momentum and the learning rate apply.
  * @module
  */
 import { InvalidArgumentError, assertInteger, assertNumber } from '@bkfac/linalg';
@@ -48,19 +48,19 @@ export interface KfacTiming {
 export interface KfacOptions {
   /** Parameter keys of the Linear layers to precondition (e.g. `model.linearLayers.map((l) => l.key)`); other parameters get the plain update. */
   layers: readonly string[];
-  /** Learning rate or schedule (default §9.1: `exp`, 0.3, rate 9, period 80). */
+  /** Learning rate or schedule (default the papers' `exp`, 0.3, rate 9, period 80). */
   learningRate?: LearningRate;
   /** Heavy-ball momentum `μ ∈ [0, 1)` (default `0`). */
   momentum?: number;
   /** Weight decay `w`, added after preconditioning (default `7e-4`). */
   weightDecay?: number;
-  /** First step with weight decay (default `20·T_updt` of the current epoch, §2.7). */
+  /** First step with weight decay (default `20·T_updt` of the current epoch). */
   weightDecayDelay?: number;
-  /** K-factor configuration except the strategy: ranks, periods, damping, clip… (defaults §9.1). */
+  /** K-factor configuration except the strategy: ranks, periods, damping, clip… (defaults: the papers' reference values). */
   factors?: Omit<KFactorsConfig, 'strategy'>;
   /**
    * `'factored'` (default, except `kfac`): `V = L·Rᵀ` from `X̃` and `E`, linear in
-   * width (ALGORITHMS.md §3.4); `'dense'`: `V = Γ̂⁻¹ ∇W Â⁻¹` (§3.3, cubic for `kfac`).
+   * width; `'dense'`: `V = Γ̂⁻¹ ∇W Â⁻¹` (cubic for `kfac`).
    */
   preconditioner?: Preconditioner;
   /** Seed of the layers' randomized decompositions (default `0`). */
@@ -79,16 +79,16 @@ export interface KfacState {
   momentum: Record<string, Float64Array> | null;
 }
 
-/** The reference's learning rate (§9.1): `exp` schedule, `lr0 = 0.3`, `R = 9`, `P = 80`. */
+/** The reference's learning rate: `exp` schedule, `lr0 = 0.3`, `R = 9`, `P = 80`. */
 const REFERENCE_LEARNING_RATE: LearningRate = { kind: 'exp', initial: 0.3, rate: 9, period: 80 };
 
 /**
  * A K-FAC-family optimizer (`kfac`, `rs-kfac`, `sre-kfac`, `b-kfac`, `b-r-kfac`,
  * `b-kfac-c`). Per step `t` and preconditioned layer: K-factor statistics and
- * refreshes as the strategy schedules them (§13), `V = (Γ̂+μ_G I)⁻¹ ∇W̃ (Â+μ_A I)⁻¹`
- * clipped to RMS `κ` (§2.6); every parameter then gets `v ← V (or ∇θ) + w·θ`
- * (from step `20·T_updt`), `b ← μb + v`, `u = −η·b` (§2.7). Layer states are
- * created at step 0, when the first batch fixes `n` for the LL rule (§5.5).
+ * refreshes as the strategy schedules them, `V = (Γ̂+μ_G I)⁻¹ ∇W̃ (Â+μ_A I)⁻¹`
+ * clipped to RMS `κ`; every parameter then gets `v ← V (or ∇θ) + w·θ`
+ * (from step `20·T_updt`), `b ← μb + v`, `u = −η·b`. Layer states are
+ * created at step 0, when the first batch fixes `n` for the LL rule.
  *
  * @param strategy - the algorithm
  * @param options - layers, learning rate, momentum, weight decay, K-factor configuration
@@ -227,7 +227,7 @@ export function kfacOptimizer(strategy: StrategyName, options: KfacOptions): Opt
       const u = writableRowMajorData(update, `updates.${key}`, updates[key]!);
       const v = preconditioned ? u : rowMajorData(grads[key]!);
       const theta = rowMajorData(params[key]!);
-      // §2.7 is SGD's heavy ball without dampening or Nesterov, on the preconditioned direction.
+      // The papers' momentum is SGD's heavy ball without dampening or Nesterov, on the preconditioned direction.
       sgdKernel(v, theta, u, state.momentum?.[key], state.step === 0, lr, mu, 0, false, w);
     }
     state.step += 1;

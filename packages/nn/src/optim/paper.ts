@@ -1,5 +1,5 @@
 /**
- * The hyper-parameters of the papers' MNIST scripts (ALGORITHMS.md §9.2), at a
+ * The hyper-parameters of the papers' MNIST scripts, at a
  * fixed rank, for {@link kfacOptimizer}.
  * @module
  */
@@ -8,11 +8,11 @@ import { assertInteger } from '@bkfac/linalg';
 import type { ScaledLearningRate } from './base.js';
 
 /**
- * K-factor settings of the MNIST scripts (§9.2) with a fixed rank `r`: ρ 0.95,
+ * K-factor settings of the MNIST scripts with a fixed rank `r`: ρ 0.95,
  * κ 0.07, o 10, p 3, `T_updt` 20, `T_inv` 100, post-truncation; B-KFAC
  * Brand-updates every 5·`T_updt` = 100 steps; B-R-KFAC and B-KFAC-c every
  * `T_updt` with an RSVD overwrite every 5·`T_inv` = 500; B-KFAC-c corrects
- * every 5·`T_brand` = 100 steps with φ = 0.2. Damping: the reference schedule (§2.9).
+ * every 5·`T_brand` = 100 steps with φ = 0.2. Damping: the reference schedule.
  *
  * @param strategy - the algorithm
  * @param rank - fixed target rank (default 220)
