@@ -4,11 +4,14 @@
  * @module
  */
 import {
+  assertDisjoint,
   assertFinite,
+  assertMatrix,
   assertShape,
   gemm,
   InvalidArgumentError,
   NonFiniteError,
+  ShapeError,
   syrk,
   zeros,
   fromArray,
@@ -229,6 +232,7 @@ export function preconditionFactored(
  * @returns `out` or a fresh matrix
  * @throws {@link @bkfac/linalg!ShapeError} if the factors' column counts differ or `out` has the wrong shape
  * @throws {@link @bkfac/linalg!NonFiniteError} if a factor holds NaN or ±Infinity
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `update` is not an object or `out` overlaps a factor
  * @example
  * ```ts
  * import { expandFactored } from '@bkfac/kfactors';
@@ -237,6 +241,26 @@ export function preconditionFactored(
  * ```
  */
 export function expandFactored(update: FactoredUpdate, out?: Matrix): Matrix {
+  const fn = 'expandFactored';
+  if (typeof update !== 'object' || update === null) {
+    throw new InvalidArgumentError(fn, 'update', 'a factored update { left, right }', update);
+  }
+  const [rows, n] = assertMatrix(fn, 'update.left', update.left);
+  const [cols, nr] = assertMatrix(fn, 'update.right', update.right);
+  if (nr !== n)
+    throw new ShapeError(
+      fn,
+      'update.right',
+      `[d_A, ${n}] (as many columns as update.left)`,
+      `[${cols}, ${nr}]`,
+    );
+  assertFinite(fn, 'update.left', update.left);
+  assertFinite(fn, 'update.right', update.right);
+  if (out !== undefined) {
+    assertShape(fn, 'out', out, [rows, cols]);
+    assertDisjoint(fn, 'out', out, 'update.left', update.left);
+    assertDisjoint(fn, 'out', out, 'update.right', update.right);
+  }
   return gemm(update.left, update.right, {
     transB: true,
     ...(out === undefined ? {} : { c: out }),

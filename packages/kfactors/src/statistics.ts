@@ -45,9 +45,13 @@ export function batchScale(side: FactorSide, n: number): number {
   if (!Number.isInteger(n) || n < 1) {
     throw new InvalidArgumentError('batchScale', 'n', 'a positive integer', n);
   }
-  if (side === 'A') return 1 / n;
-  if (side === 'G') return n;
-  throw new InvalidArgumentError('batchScale', 'side', "'A' or 'G'", side);
+  assertSide('batchScale', side);
+  return side === 'A' ? 1 / n : n;
+}
+
+/** Asserts that `side` is `'A'` or `'G'`, naming the function the caller called. */
+function assertSide(fn: string, side: unknown): asserts side is FactorSide {
+  if (side !== 'A' && side !== 'G') throw new InvalidArgumentError(fn, 'side', "'A' or 'G'", side);
 }
 
 /**
@@ -67,6 +71,7 @@ export function batchScale(side: FactorSide, n: number): number {
  * ```
  */
 export function batchFactor(side: FactorSide, batch: Matrix): Matrix {
+  assertSide('batchFactor', side);
   const n = checkBatch('batchFactor', 'batch', batch);
   return syrk(batch, { trans: true, alpha: batchScale(side, n) });
 }
@@ -98,6 +103,7 @@ export function exponentialAverageInPlace(
   decay: number,
 ): Matrix {
   const fn = 'exponentialAverageInPlace';
+  assertSide(fn, side);
   const n = checkBatch(fn, 'batch', batch);
   assertNumber(fn, 'decay', decay, 0, 1 - 2 ** -52);
   const d = batch.shape[1]!;
@@ -137,6 +143,7 @@ export function brandIncrement(
   out?: Matrix,
 ): Matrix {
   const fn = 'brandIncrement';
+  assertSide(fn, side);
   const n = checkBatch(fn, 'batch', batch);
   assertNumber(fn, 'decay', decay, 0, 1 - 2 ** -52);
   const d = batch.shape[1]!;

@@ -1,5 +1,9 @@
 import {
+  batchFactor,
+  brandIncrement,
   createLayerState,
+  expandFactored,
+  exponentialAverageInPlace,
   layerStateBytes,
   precondition,
   preconditionFactored,
@@ -9,7 +13,7 @@ import {
   updateLayer,
   type LayerState,
 } from '@bkfac/kfactors';
-import { InvalidArgumentError, zeros } from '@bkfac/linalg';
+import { fromRows, InvalidArgumentError, zeros } from '@bkfac/linalg';
 import { matOf } from '../../../test-support/reference';
 import { batches } from './helpers';
 
@@ -127,5 +131,64 @@ describe('restoreLayer rejects corrupted content (issue 12, defect 8)', () => {
     const meta = snapshot.meta.state as { a: { updates: number; refreshedAt: number } };
     meta.a.refreshedAt = meta.a.updates + 1;
     expect(() => restoreLayer(snapshot)).toThrow(/^restoreLayer: argument 'state\.a\.refreshedAt'/);
+  });
+});
+
+describe('errors name the function the user called (issue 12, defect 11, kfactors part)', () => {
+  test.each<[string, () => unknown]>([
+    ['batchFactor', () => batchFactor('B' as never, zeros(2, 3))],
+    [
+      'exponentialAverageInPlace',
+      () => exponentialAverageInPlace(zeros(3, 3), 'B' as never, zeros(2, 3), 0.5),
+    ],
+    ['brandIncrement', () => brandIncrement('B' as never, zeros(2, 3), 0.5)],
+  ])("%s with side 'B'", (fn, call) => {
+    expect(call).toThrow(InvalidArgumentError);
+    expect(call).toThrow(new RegExp(`^${fn}: argument 'side'`));
+  });
+
+  test.each<[string, () => unknown, RegExp]>([
+    ['not an object', () => expandFactored(null as never), /^expandFactored: argument 'update'/],
+    [
+      'column counts that differ',
+      () => expandFactored({ left: zeros(3, 2), right: zeros(4, 1), rms: 0, scale: 1 }),
+      /^expandFactored: argument 'update\.right'/,
+    ],
+    [
+      'a non-finite factor',
+      () => expandFactored({ left: fromRows([[NaN]]), right: fromRows([[1]]), rms: 0, scale: 1 }),
+      /^expandFactored: argument 'update\.left'/,
+    ],
+    [
+      'an output of the wrong shape',
+      () =>
+        expandFactored({ left: zeros(3, 2), right: zeros(4, 2), rms: 0, scale: 1 }, zeros(4, 3)),
+      /^expandFactored: argument 'out'/,
+    ],
+  ])('expandFactored given %s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  test('expandFactored into an output that overlaps a factor: typed error, factor unchanged', () => {
+    const left = fromRows([
+      [1, 2],
+      [3, 4],
+    ]);
+    const before = left.data.slice();
+    expect(() =>
+      expandFactored(
+        {
+          left,
+          right: fromRows([
+            [1, 0],
+            [0, 1],
+          ]),
+          rms: 0,
+          scale: 1,
+        },
+        left,
+      ),
+    ).toThrow(/^expandFactored: argument 'out'.*update\.left/);
+    expect(left.data).toEqual(before);
   });
 });

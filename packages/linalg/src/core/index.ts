@@ -2,6 +2,7 @@ export * from './errors.js';
 export { fromArray, fromRows, zeros, eye, toRows, copy } from './matrix.js';
 export type { Matrix, StorageOrder } from './matrix.js';
 export * from './validate.js';
+export { assertDisjoint } from './overlap.js';
 export {
   add,
   norm2,

@@ -84,8 +84,27 @@ export function sharesElements(a: Matrix | Float64Array, b: Matrix | Float64Arra
 }
 
 /**
- * Throws when the output `out` of `fn` shares elements with the input `input`.
- * @internal
+ * Asserts that an output view shares no element with an input view (so writing
+ * the output cannot change the input mid-computation). Views over different
+ * buffers, or whose index ranges do not meet, are decided at once.
+ *
+ * @param fn - calling function, named in the error
+ * @param outArg - name of the output argument
+ * @param out - output matrix (any strides, already checked by {@link assertMatrix}) or vector
+ * @param inputArg - name of the input argument
+ * @param input - input matrix (already checked) or vector
+ * @throws {@link InvalidArgumentError} naming `fn` and `outArg` if they share an element
+ * @example
+ * ```ts
+ * import { assertDisjoint, zeros } from '@bkfac/linalg';
+ * const a = zeros(4, 4);
+ * assertDisjoint('demo', 'out', a.hi(2, 4), 'a', a.lo(2, 0)); // rows 0-1 vs rows 2-3: fine
+ * try {
+ *   assertDisjoint('demo', 'out', a, 'a', a.lo(2, 0));
+ * } catch (e) {
+ *   console.log((e as Error).name); // InvalidArgumentError
+ * }
+ * ```
  */
 export function assertDisjoint(
   fn: string,
