@@ -87,6 +87,7 @@ export interface BrandEighOptions extends OrthonormalityOptions {
  * @throws {@link InvalidArgumentError} if `prev.vectors` is not orthonormal within the
  *   tolerance, `decay < 0`, `rank ∉ [1, d]`, an option is invalid, or `out` aliases `prev.vectors`
  * @throws {@link NonFiniteError} if `prev` or `m` holds NaN or ±Infinity
+ * @throws {@link InvalidArgumentError} naming `m` if the updated eigenvalues exceed the float64 range
  * @throws {@link ConvergenceError} if the small core eigensolver does not converge
  * @example
  * ```ts
@@ -147,10 +148,26 @@ export function brandEighUpdate(
   const core = zeros(total, total);
   syrkUnchecked(false, 1, stackRows(split.coefficients, split.residual), 0, core);
   for (let i = 0; i < r; i++) core.data[i * total + i]! += decay * prev.values[i]!;
+  assertRepresentable(fn, core);
   const k = Math.min(rank, total);
   const eig = eigh(core, { top: k });
   const result = outputFor(options.out, d, k);
   rotateInto(result.vectors, v, split.basis, eig.vectors);
   result.values.set(eig.values);
   return result;
+}
+
+/**
+ * The core holds the updated matrix's energy; an infinite entry means the
+ * update's eigenvalues exceed float64 (finite `M` and `λ` can still overflow).
+ */
+function assertRepresentable(fn: string, core: Matrix): void {
+  if (core.data.some((x) => !Number.isFinite(x))) {
+    throw new InvalidArgumentError(
+      fn,
+      'm',
+      'an update whose eigenvalues fit in float64 (at most 1.8e308)',
+      'entries whose products overflow',
+    );
+  }
 }
