@@ -23,7 +23,7 @@ import type { Matrix } from '@bkfac/linalg';
 export function rootMeanSquare(v: Matrix): number {
   const [m, n] = assertMatrix('rootMeanSquare', 'v', v);
   assertFinite('rootMeanSquare', 'v', v);
-  return m * n === 0 ? 0 : Math.sqrt(sumOfSquares(v) / (m * n));
+  return m * n === 0 ? 0 : rmsOf(v, m * n);
 }
 
 /**
@@ -47,16 +47,36 @@ export function clipScale(rms: number, kappa: number): number {
 }
 
 /**
- * `Σ v_ij²` for any strides.
+ * `Σ v_ij² = scale²·sum`, formed on `v / scale` with `scale = max |v_ij|`, so it
+ * neither overflows nor underflows however large or small the entries are
+ * (`scale` is not finite when an entry is not). Any strides.
  * @internal
  */
-export function sumOfSquares(v: Matrix): number {
+export function scaledSumOfSquares(v: Matrix): { scale: number; sum: number } {
   const [m, n] = v.shape as [number, number];
   const [s0, s1] = v.stride as [number, number];
   const d = v.data;
-  let s = 0;
+  let scale = 0;
   for (let i = 0; i < m; i++) {
-    for (let j = 0, p = v.offset + i * s0; j < n; j++, p += s1) s += d[p]! * d[p]!;
+    for (let j = 0, p = v.offset + i * s0; j < n; j++, p += s1) {
+      const x = Math.abs(d[p]!);
+      if (x > scale || x !== x) scale = x; // a NaN, once seen, stays
+    }
   }
-  return s;
+  if (scale === 0 || !Number.isFinite(scale)) return { scale, sum: scale === 0 ? 0 : NaN };
+  const inverse = 1 / scale;
+  let sum = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0, p = v.offset + i * s0; j < n; j++, p += s1) {
+      const x = d[p]! * inverse;
+      sum += x * x;
+    }
+  }
+  return { scale, sum };
+}
+
+/** `RMS = ‖V‖_F / √count` from {@link scaledSumOfSquares}, without overflow. */
+export function rmsOf(v: Matrix, count: number): number {
+  const { scale, sum } = scaledSumOfSquares(v);
+  return scale === 0 ? 0 : scale * Math.sqrt(sum / count);
 }

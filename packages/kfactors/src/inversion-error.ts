@@ -2,12 +2,13 @@
  * How far a strategy's damped inverse is from the exact one, for error plots like the papers'.
  * @module
  */
-import { copy, eigh, eye, gemm, InvalidArgumentError } from '@bkfac/linalg';
+import { copy, eigh, eye, fromArray, gemm, InvalidArgumentError } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
-import { sumOfSquares } from './clipping.js';
+import { rmsOf } from './clipping.js';
 import { applyFactorInverse } from './inverse.js';
 import { averageMatrix } from './refresh.js';
 import type { LayerState } from './state.js';
+import { assertLayerState } from './state-check.js';
 import type { FactorSide } from './statistics.js';
 
 /**
@@ -55,7 +56,7 @@ export interface InversionErrorOptions {
  * @param options - the norm
  * @returns the relative error (0 for an exact inverse)
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if `side` or the norm is unknown, the factor keeps no dense
- *   average, or it has never been refreshed
+ *   average, it has never been refreshed, or `state` is not a layer state
  * @throws {@link @bkfac/linalg!ConvergenceError} if the dense eigensolver does not converge
  * @example
  * ```ts
@@ -72,6 +73,7 @@ export function inversionError(
   options: InversionErrorOptions = {},
 ): number {
   const fn = 'inversionError';
+  assertLayerState(fn, 'state', state);
   if (side !== 'A' && side !== 'G') throw new InvalidArgumentError(fn, 'side', "'A' or 'G'", side);
   const norm = options.norm ?? 'spectral';
   if (norm !== 'spectral' && norm !== 'frobenius') {
@@ -114,9 +116,9 @@ export function inversionError(
   );
   const difference = symmetricDifference(strategy, reference);
   if (norm === 'frobenius') {
-    let reference2 = 0;
-    for (const v of inverse) reference2 += v * v;
-    return Math.sqrt(sumOfSquares(difference) / reference2);
+    // ‖difference‖_F / ‖inverse‖_F, both formed without overflow.
+    const inverseNorm = rmsOf(fromArray(inverse, [d, 1]), 1);
+    return rmsOf(difference, 1) / inverseNorm;
   }
   const { values } = eigh(difference, { valuesOnly: true });
   const largest = Math.max(Math.abs(values[0]!), Math.abs(values[d - 1]!));

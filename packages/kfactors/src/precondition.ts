@@ -17,7 +17,7 @@ import {
   fromArray,
 } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
-import { clipScale, sumOfSquares } from './clipping.js';
+import { clipScale, rmsOf } from './clipping.js';
 import { applyFactorInverse, kroneckerPrecondition } from './inverse.js';
 import type { LayerState } from './state.js';
 import { assertLayerState } from './state-check.js';
@@ -114,9 +114,8 @@ export function precondition(
     applyFactorInverse(g, adaptive, lambda, config.decay, gradient, 'left', left);
     applyFactorInverse(a, adaptive, lambda, config.decay, left, 'right', out);
   }
-  const squares = sumOfSquares(out);
-  if (!Number.isFinite(squares)) throw new NonFiniteError(fn, 'result', 'the update', squares);
-  const rms = Math.sqrt(squares / (rows * cols));
+  const rms = rmsOf(out, rows * cols);
+  if (!Number.isFinite(rms)) throw new NonFiniteError(fn, 'result', 'the update', rms);
   const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
   const update = options.out ?? out;
   if (update !== out || scale !== 1) scaleInto(update, out, scale);

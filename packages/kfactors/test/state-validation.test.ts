@@ -8,6 +8,7 @@ import {
   precondition,
   preconditionFactored,
   restoreLayer,
+  rootMeanSquare,
   snapshotLayer,
   statisticsDue,
   updateLayer,
@@ -190,5 +191,37 @@ describe('errors name the function the user called (issue 12, defect 11, kfactor
       ),
     ).toThrow(/^expandFactored: argument 'out'.*update\.left/);
     expect(left.data).toEqual(before);
+  });
+});
+
+describe('RMS and clipping at any magnitude (issue 12, defects 4 and 5, kfactors part)', () => {
+  test.each([1e200, 1e-200, 1.5e308])('rootMeanSquare of entries of size %p', (size) => {
+    const v = fromRows([
+      [size, -size],
+      [0, size],
+    ]);
+    expect(rootMeanSquare(v) / size).toBeCloseTo(Math.sqrt(3 / 4), 14);
+  });
+
+  test('a layer whose statistics are exactly zero still preconditions after 5,000 updates', () => {
+    // D = 0: the damping is ρ^k alone, so the unclipped direction grows like ρ^-2k (≈ 1e223 at k = 5000)
+    // and only its clipped form (RMS κ) is representable as a sum of squares.
+    for (const dampingMode of ['adaptive', 'tikhonov', 'kronecker'] as const) {
+      const state = createLayerState(
+        { strategy: 'kfac', dampingMode, periods: { update: 1, inverse: 10_000 } },
+        DIMS,
+      );
+      const x = zeros(4, DIMS.inputDim);
+      const e = zeros(4, DIMS.outputDim);
+      for (let t = 0; t < 5000; t++)
+        updateLayer(state, { step: t, epoch: 0 }, { inputs: x, gradients: e });
+      const g = zeros(DIMS.outputDim, DIMS.inputDim);
+      g.set(0, 0, 1);
+      g.set(2, 3, -2);
+      const { update, rms, scale } = precondition(state, g);
+      expect(Number.isFinite(rms)).toBe(true);
+      expect(rootMeanSquare(update)).toBeCloseTo(0.07, 12);
+      expect(scale).toBeGreaterThan(0);
+    }
   });
 });
