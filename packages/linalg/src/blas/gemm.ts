@@ -7,6 +7,8 @@ import { zeros } from '../core/matrix.js';
 import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { ShapeError } from '../core/errors.js';
 import { assertDisjoint } from '../core/overlap.js';
+import { computeWithoutOverflow } from '../core/overflow.js';
+import { maxAbs } from '../core/ops.js';
 import { gemmDirect } from './gemm-direct.js';
 import { gemmPacked } from './gemm-packed.js';
 import { gemmWasm } from './gemm-wasm.js';
@@ -42,6 +44,7 @@ export interface GemmOptions {
  * @throws {@link ShapeError} if the inner dimensions or `c` do not match
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
  * @throws {@link InvalidArgumentError} if `options.c` shares elements with `a` or `b`
+ * @throws {@link NonFiniteError} if the result would overflow float64 (then `c` is left as it was)
  * @example
  * ```ts
  * import { fromRows, gemm, toRows } from '@bkfac/linalg';
@@ -79,7 +82,18 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
     assertDisjoint('gemm', 'options.c', c, 'a', a);
     assertDisjoint('gemm', 'options.c', c, 'b', b);
   }
-  gemmUnchecked(transA, transB, alpha, a, b, options.c === undefined ? 0 : beta, c);
+  const given = options.c;
+  const effectiveBeta = given === undefined ? 0 : beta;
+  computeWithoutOverflow(
+    'gemm',
+    'a, b',
+    c,
+    given === undefined,
+    () =>
+      Math.abs(alpha) * k * maxAbs(a) * maxAbs(b) +
+      (beta === 0 ? 0 : Math.abs(beta) * maxAbs(given!)),
+    (target) => gemmUnchecked(transA, transB, alpha, a, b, effectiveBeta, target),
+  );
   return c;
 }
 

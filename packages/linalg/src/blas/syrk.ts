@@ -4,6 +4,8 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
+import { computeWithoutOverflow } from '../core/overflow.js';
+import { maxAbs } from '../core/ops.js';
 import { ShapeError } from '../core/errors.js';
 import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { gemmUnchecked } from './gemm.js';
@@ -32,6 +34,7 @@ export interface SyrkOptions {
  * @throws {@link ShapeError} if `a` is not 2-D or `c` is not `n x n`
  * @throws {@link InvalidArgumentError} if a scalar is not finite or an argument is not a float64 matrix
  * @throws {@link NonFiniteError} if `a` or (when `beta ≠ 0`) the lower triangle of `c` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if the result would overflow float64 (then `c` is left as it was)
  * @example
  * ```ts
  * import { fromRows, syrk, toRows } from '@bkfac/linalg';
@@ -53,7 +56,17 @@ export function syrk(a: Matrix, options: SyrkOptions = {}): Matrix {
     if (cr !== n || cc !== n) throw new ShapeError('syrk', 'c', `[${n}, ${n}]`, `[${cr}, ${cc}]`);
     if (beta !== 0) assertTriangleFinite('syrk', 'c', c, true, false);
   }
-  syrkUnchecked(trans, alpha, a, options.c === undefined ? 0 : beta, c);
+  const given = options.c;
+  const effectiveBeta = given === undefined ? 0 : beta;
+  const k = trans ? ar : ac;
+  computeWithoutOverflow(
+    'syrk',
+    'a',
+    c,
+    given === undefined,
+    () => Math.abs(alpha) * k * maxAbs(a) ** 2 + (beta === 0 ? 0 : Math.abs(beta) * maxAbs(given!)),
+    (target) => syrkUnchecked(trans, alpha, a, effectiveBeta, target),
+  );
   return c;
 }
 

@@ -312,8 +312,11 @@ function symmetrizeUnchecked(a: Matrix): void {
   }
 }
 
-/** Largest absolute entry of a matrix with any strides. */
-function maxAbs(a: Matrix): number {
+/**
+ * Largest absolute entry of a matrix with any strides.
+ * @internal
+ */
+export function maxAbs(a: Matrix): number {
   let m = 0;
   forEachEntry(a, (v) => {
     const x = Math.abs(v);

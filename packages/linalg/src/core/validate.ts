@@ -6,6 +6,7 @@
 import type { Matrix } from './matrix.js';
 import { typeName } from './matrix.js';
 import { InvalidArgumentError, NonFiniteError, NonSymmetricError, ShapeError } from './errors.js';
+import { firstNonFinite } from './non-finite.js';
 
 /**
  * Asserts that `a` is a 2-D float64 `ndarray` and returns its shape.
@@ -110,19 +111,8 @@ export function assertSquare(fn: string, arg: string, a: unknown): number {
  * ```
  */
 export function assertFinite(fn: string, arg: string, a: Matrix): void {
-  const [m, n] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  const o = a.offset;
-  for (let i = 0; i < m; i++) {
-    // v·0 is ±0 for finite v and NaN for NaN and ±Infinity: one test per row, no branch per entry.
-    let probe = 0;
-    for (let j = 0, p = o + i * s0; j < n; j++, p += s1) probe += d[p]! * 0;
-    if (probe === 0) continue;
-    for (let j = 0, p = o + i * s0; j < n; j++, p += s1) {
-      if (d[p]! * 0 !== 0) throw new NonFiniteError(fn, arg, `(${i}, ${j})`, d[p]!);
-    }
-  }
+  const at = firstNonFinite(a);
+  if (at !== null) throw new NonFiniteError(fn, arg, `(${at[0]}, ${at[1]})`, a.get(at[0], at[1]));
 }
 
 /**
