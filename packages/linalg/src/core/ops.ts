@@ -317,11 +317,16 @@ function symmetrizeUnchecked(a: Matrix): void {
  * @internal
  */
 export function maxAbs(a: Matrix): number {
+  const [rows, cols] = a.shape as [number, number];
+  const [s0, s1] = a.stride as [number, number];
+  const d = a.data;
   let m = 0;
-  forEachEntry(a, (v) => {
-    const x = Math.abs(v);
-    if (x > m) m = x;
-  });
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0, p = a.offset + i * s0; j < cols; j++, p += s1) {
+      const x = Math.abs(d[p]!);
+      if (x > m) m = x;
+    }
+  }
   return m;
 }
 
