@@ -1,5 +1,16 @@
 import fc from 'fast-check';
-import { fromRows, gemm, NonFiniteError, setKernels, syrk, toRows, zeros } from '@bkfac/linalg';
+import {
+  axpy,
+  dot,
+  fromRows,
+  gemm,
+  gemv,
+  NonFiniteError,
+  setKernels,
+  syrk,
+  toRows,
+  zeros,
+} from '@bkfac/linalg';
 import { arbSeed, randomRows } from '../../../test-support/reference';
 
 const BIG = 1e200;
@@ -65,5 +76,52 @@ describe('results beyond float64 are typed errors, never silent ±Infinity (issu
     const c = fromRows([[5]]);
     expect(() => syrk(a, { c, beta: 1 })).toThrow(NonFiniteError);
     expect(toRows(c)).toEqual([[5]]);
+  });
+});
+
+describe('level-1 results beyond float64 (issue 12, defect 4)', () => {
+  test('dot of entries whose products overflow is a typed error', () => {
+    const x = Float64Array.of(1e200, 1e200);
+    expect(() => dot(x, x)).toThrow(NonFiniteError);
+    expect(() => dot(x, x)).toThrow(
+      /^dot: argument 'result' must be finite, received Infinity at xᵀy, which overflows float64$/,
+    );
+    expect(dot(Float64Array.of(1e154, 1e154), Float64Array.of(1e154, -1e154))).toBe(0);
+  });
+
+  test('axpy that overflows is a typed error and leaves an in-place y unchanged', () => {
+    const x = Float64Array.of(1, 1e308, 1);
+    const y = Float64Array.of(2, 1e308, 3);
+    expect(() => axpy(1, x, y, y)).toThrow(
+      /^axpy: argument 'result' must be finite, received Infinity at \[1\]/,
+    );
+    expect(Array.from(y)).toEqual([2, 1e308, 3]);
+  });
+});
+
+describe('gemv results beyond float64 (issue 12, defect 4)', () => {
+  const a = fromRows([
+    [1e200, 1],
+    [1, 1],
+  ]);
+  const x = Float64Array.of(1e200, 1);
+
+  test('a fresh y: typed error naming gemv', () => {
+    expect(() => gemv(a, x)).toThrow(
+      /^gemv: argument 'result' must be finite, received Infinity at \(0, 0\): the result of a, x overflows float64$/,
+    );
+  });
+
+  test('a caller’s y (beta = 1) is left as it was', () => {
+    const y = Float64Array.of(7, 8);
+    expect(() => gemv(a, x, { y, beta: 1 })).toThrow(NonFiniteError);
+    expect(Array.from(y)).toEqual([7, 8]);
+  });
+
+  test('a large but representable product still lands in y', () => {
+    const y = Float64Array.of(7, 8);
+    gemv(fromRows([[1e154, 1e154]]), Float64Array.of(1e154, 5e153), { y: y.subarray(1) });
+    expect(y[0]).toBe(7);
+    expect(Math.abs(y[1]! / 1.5e308 - 1)).toBeLessThan(1e-15);
   });
 });

@@ -2,6 +2,7 @@
  * Scaled vector sum alpha·x + y.
  * @module
  */
+import { NonFiniteError } from '../core/errors.js';
 import { assertNumber } from '../core/validate.js';
 import { assertVector } from './vector.js';
 
@@ -15,7 +16,7 @@ import { assertVector } from './vector.js';
  * @returns `out`
  * @throws {@link ShapeError} if the lengths differ
  * @throws {@link InvalidArgumentError} if `alpha` is not finite or a vector is not a `Float64Array`
- * @throws {@link NonFiniteError} if an entry of `x` or `y` is NaN or ±Infinity
+ * @throws {@link NonFiniteError} if an entry of `x` or `y` is NaN or ±Infinity, or the result overflows float64 (then `out` is unchanged)
  * @example
  * ```ts
  * import { axpy } from '@bkfac/linalg';
@@ -36,6 +37,12 @@ export function axpy(
   const n = x.length;
   if (out === undefined) out = new Float64Array(n);
   else assertVector('axpy', 'out', out, n, false);
+  // Checked before anything is written, so an overflowing call leaves `out` (perhaps `y`) as it was.
+  for (let i = 0; i < n; i++) {
+    const v = alpha * x[i]! + y[i]!;
+    if (v - v !== 0)
+      throw new NonFiniteError('axpy', 'result', `[${i}]: alpha·x + y overflows float64`, v);
+  }
   for (let i = 0; i < n; i++) out[i] = alpha * x[i]! + y[i]!;
   return out;
 }

@@ -2,6 +2,7 @@
  * Inner product of two vectors.
  * @module
  */
+import { NonFiniteError } from '../core/errors.js';
 import { assertVector } from './vector.js';
 
 /**
@@ -12,7 +13,7 @@ import { assertVector } from './vector.js';
  * @returns the inner product (`0` for empty vectors)
  * @throws {@link ShapeError} if the lengths differ
  * @throws {@link InvalidArgumentError} if an argument is not a `Float64Array`
- * @throws {@link NonFiniteError} if an entry is NaN or ±Infinity
+ * @throws {@link NonFiniteError} if an entry is NaN or ±Infinity, or the product overflows float64
  * @example
  * ```ts
  * import { dot } from '@bkfac/linalg';
@@ -22,7 +23,11 @@ import { assertVector } from './vector.js';
 export function dot(x: Float64Array, y: Float64Array): number {
   assertVector('dot', 'x', x);
   assertVector('dot', 'y', y, x.length);
-  return dotUnchecked(x, y);
+  const result = dotUnchecked(x, y);
+  if (!Number.isFinite(result)) {
+    throw new NonFiniteError('dot', 'result', 'xᵀy, which overflows float64', result);
+  }
+  return result;
 }
 
 /**

@@ -3,6 +3,9 @@
  * @module
  */
 import type { Matrix } from '../core/matrix.js';
+import { fromArray } from '../core/matrix.js';
+import { maxAbs } from '../core/ops.js';
+import { computeWithoutOverflow } from '../core/overflow.js';
 import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { assertDisjoint } from '../core/overlap.js';
 import { assertVector } from './vector.js';
@@ -30,6 +33,7 @@ export interface GemvOptions {
  * @throws {@link InvalidArgumentError} if `x`/`y` is not a `Float64Array`, a scalar is not finite, or `y`
  *   shares elements with `x` or `a`
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if the result would overflow float64 (then `y` is left as it was)
  * @example
  * ```ts
  * import { fromRows, gemv } from '@bkfac/linalg';
@@ -53,7 +57,21 @@ export function gemv(a: Matrix, x: Float64Array, options: GemvOptions = {}): Flo
     assertDisjoint('gemv', 'options.y', y, 'x', x);
     assertDisjoint('gemv', 'options.y', y, 'a', a);
   }
-  gemvUnchecked(trans, alpha, a, x, options.y === undefined ? 0 : beta, y);
+  const given = options.y;
+  const effectiveBeta = given === undefined ? 0 : beta;
+  let maxX = 0;
+  for (const v of x) maxX = Math.max(maxX, Math.abs(v));
+  let maxY = 0;
+  if (given !== undefined && beta !== 0) for (const v of given) maxY = Math.max(maxY, Math.abs(v));
+  computeWithoutOverflow(
+    'gemv',
+    'a, x',
+    fromArray(y, [length, 1]),
+    given === undefined,
+    () => Math.abs(alpha) * (trans ? m : n) * maxAbs(a) * maxX + Math.abs(beta) * maxY,
+    // A column view's data is the vector itself (or the scratch copy's, from offset 0).
+    (target) => gemvUnchecked(trans, alpha, a, x, effectiveBeta, target.data),
+  );
   return y;
 }
 
