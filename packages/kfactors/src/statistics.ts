@@ -87,7 +87,7 @@ export function batchFactor(side: FactorSide, batch: Matrix): Matrix {
  * @returns `average`
  * @throws {@link @bkfac/linalg!ShapeError} if the shapes disagree or `batch` has no rows
  * @throws {@link @bkfac/linalg!NonFiniteError} if `batch` or `average` holds NaN or ±Infinity
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if `decay` or `side` is invalid
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `decay` or `side` is invalid, or the batch's second moments would overflow float64
  * @example
  * ```ts
  * import { exponentialAverageInPlace } from '@bkfac/kfactors';
@@ -109,6 +109,7 @@ export function exponentialAverageInPlace(
   const d = batch.shape[1]!;
   const [r, c] = assertMatrix(fn, 'average', average);
   if (r !== d || c !== d) throw new ShapeError(fn, 'average', `[${d}, ${d}]`, `[${r}, ${c}]`);
+  assertMomentsRepresentable(fn, 'batch', side, batch, n, decay);
   return syrk(batch, {
     trans: true,
     alpha: (1 - decay) * batchScale(side, n),
@@ -224,4 +225,37 @@ export function appendOnesColumn(x: Matrix, out?: Matrix): Matrix {
     od[q] = 1;
   }
   return o;
+}
+
+/**
+ * Refuses a batch whose EA contribution could overflow: entries of
+ * `(1−ρ)·K_b` are at most `(1−ρ)·s·n·max|b|²` (and the average, a convex
+ * combination, stays below the larger of that and its old entries).
+ * @internal
+ */
+export function assertMomentsRepresentable(
+  fn: string,
+  arg: string,
+  side: FactorSide,
+  batch: Matrix,
+  n: number,
+  decay: number,
+): void {
+  const [m, d] = batch.shape as [number, number];
+  const [s0, s1] = batch.stride as [number, number];
+  const data = batch.data;
+  let max = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0, p = batch.offset + i * s0; j < d; j++, p += s1)
+      max = Math.max(max, Math.abs(data[p]!));
+  }
+  const bound = (1 - decay) * batchScale(side, n) * n * max ** 2;
+  if (!(bound < 1e300)) {
+    throw new InvalidArgumentError(
+      fn,
+      arg,
+      'entries whose second moments fit in float64',
+      `max |entry|² ~ ${bound}`,
+    );
+  }
 }

@@ -9,7 +9,7 @@ import { advanceFactor, factorNeedsBatch, stepParams } from './refresh.js';
 import type { StepParams } from './refresh.js';
 import type { FactorState, LayerState } from './state.js';
 import { assertLayerState } from './state-check.js';
-import { batchScale, checkBatch } from './statistics.js';
+import { assertMomentsRepresentable, checkBatch } from './statistics.js';
 import { scheduleValue } from './schedule.js';
 
 /**
@@ -208,27 +208,6 @@ function checkedBatch(
     );
   }
   const n = checkBatch(fn, arg, batch, factor.dim);
-  // Entries of K_b are at most s·n·max|b|²: refuse batches whose statistics overflow.
-  const bound = (1 - decay) * batchScale(factor.side, n) * n * maxAbs(batch) ** 2;
-  if (!(bound < 1e300)) {
-    throw new InvalidArgumentError(
-      fn,
-      arg,
-      'entries whose second moments fit in float64',
-      `max |entry|² ~ ${bound}`,
-    );
-  }
+  assertMomentsRepresentable(fn, arg, factor.side, batch, n, decay);
   return batch;
-}
-
-function maxAbs(a: Matrix): number {
-  const [m, n] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  let max = 0;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0, p = a.offset + i * s0; j < n; j++, p += s1)
-      max = Math.max(max, Math.abs(d[p]!));
-  }
-  return max;
 }

@@ -148,6 +148,18 @@ describe('errors name the function the user called (issue 12, defect 11, kfactor
     expect(call).toThrow(new RegExp(`^${fn}: argument 'side'`));
   });
 
+  test('exponentialAverageInPlace with a batch whose moments overflow: named, average unchanged', () => {
+    const average = fromRows([
+      [1, 0],
+      [0, 1],
+    ]);
+    const batch = fromRows([[1e160, 1]]);
+    expect(() => exponentialAverageInPlace(average, 'A', batch, 0.5)).toThrow(
+      /^exponentialAverageInPlace: argument 'batch' must be entries whose second moments fit in float64/,
+    );
+    expect(Array.from(average.data)).toEqual([1, 0, 0, 1]);
+  });
+
   test.each<[string, () => unknown, RegExp]>([
     ['not an object', () => expandFactored(null as never), /^expandFactored: argument 'update'/],
     [
