@@ -4,7 +4,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
-import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { ShapeError } from '../core/errors.js';
 import { assertDisjoint } from '../core/overlap.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
@@ -45,6 +45,7 @@ export interface GemmOptions {
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
  * @throws {@link InvalidArgumentError} if `options.c` shares elements with `a` or `b`
  * @throws {@link NonFiniteError} if the result would overflow float64 (then `c` is left as it was)
+ * @throws {@link InvalidArgumentError} if `transA`/`transB` is given and is not a boolean
  * @example
  * ```ts
  * import { fromRows, gemm, toRows } from '@bkfac/linalg';
@@ -56,6 +57,8 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
   const [ar, ac] = assertMatrix('gemm', 'a', a);
   const [br, bc] = assertMatrix('gemm', 'b', b);
+  assertBoolean('gemm', 'options.transA', transA);
+  assertBoolean('gemm', 'options.transB', transB);
   assertNumber('gemm', 'alpha', alpha);
   assertNumber('gemm', 'beta', beta);
   const m = transA ? ac : ar;

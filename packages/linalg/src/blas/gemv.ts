@@ -6,7 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import { fromArray } from '../core/matrix.js';
 import { maxAbs } from '../core/ops.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
-import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { assertDisjoint } from '../core/overlap.js';
 import { assertVector } from './vector.js';
 
@@ -34,6 +34,7 @@ export interface GemvOptions {
  *   shares elements with `x` or `a`
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
  * @throws {@link NonFiniteError} if the result would overflow float64 (then `y` is left as it was)
+ * @throws {@link InvalidArgumentError} if `trans` is given and is not a boolean
  * @example
  * ```ts
  * import { fromRows, gemv } from '@bkfac/linalg';
@@ -44,6 +45,7 @@ export interface GemvOptions {
 export function gemv(a: Matrix, x: Float64Array, options: GemvOptions = {}): Float64Array {
   const { trans = false, alpha = 1, beta = 0 } = options;
   const [m, n] = assertMatrix('gemv', 'a', a);
+  assertBoolean('gemv', 'options.trans', trans);
   assertNumber('gemv', 'alpha', alpha);
   assertNumber('gemv', 'beta', beta);
   assertVector('gemv', 'x', x, trans ? m : n);

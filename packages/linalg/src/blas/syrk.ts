@@ -7,7 +7,7 @@ import { zeros } from '../core/matrix.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
 import { maxAbs } from '../core/ops.js';
 import { ShapeError } from '../core/errors.js';
-import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { gemmUnchecked } from './gemm.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 import { assertTriangleFinite } from './triangle.js';
@@ -35,6 +35,7 @@ export interface SyrkOptions {
  * @throws {@link InvalidArgumentError} if a scalar is not finite or an argument is not a float64 matrix
  * @throws {@link NonFiniteError} if `a` or (when `beta ≠ 0`) the lower triangle of `c` holds NaN or ±Infinity
  * @throws {@link NonFiniteError} if the result would overflow float64 (then `c` is left as it was)
+ * @throws {@link InvalidArgumentError} if `trans` is given and is not a boolean
  * @example
  * ```ts
  * import { fromRows, syrk, toRows } from '@bkfac/linalg';
@@ -44,6 +45,7 @@ export interface SyrkOptions {
 export function syrk(a: Matrix, options: SyrkOptions = {}): Matrix {
   const { trans = false, alpha = 1, beta = 0 } = options;
   const [ar, ac] = assertMatrix('syrk', 'a', a);
+  assertBoolean('syrk', 'options.trans', trans);
   assertNumber('syrk', 'alpha', alpha);
   assertNumber('syrk', 'beta', beta);
   assertFinite('syrk', 'a', a);

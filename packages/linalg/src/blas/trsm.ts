@@ -5,7 +5,7 @@
 import type { Matrix } from '../core/matrix.js';
 import { copy } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { gemmUnchecked } from './gemm.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 import { assertTriangleFinite } from './triangle.js';
@@ -39,6 +39,7 @@ export interface TrsmOptions {
  * @throws {@link InvalidArgumentError} if `a` has a zero diagonal entry (singular), the solution
  *   overflows, or an option is invalid
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
+ * @throws {@link InvalidArgumentError} if `lower`/`transA`/`unitDiagonal` is given and is not a boolean
  * @example
  * ```ts
  * import { fromRows, toRows, trsm } from '@bkfac/linalg';
@@ -51,6 +52,9 @@ export function trsm(a: Matrix, b: Matrix, options: TrsmOptions = {}): Matrix {
   if (side !== 'left' && side !== 'right') {
     throw new InvalidArgumentError('trsm', 'side', "'left' or 'right'", side);
   }
+  assertBoolean('trsm', 'options.lower', lower);
+  assertBoolean('trsm', 'options.transA', transA);
+  assertBoolean('trsm', 'options.unitDiagonal', unitDiagonal);
   const [ar, ac] = assertMatrix('trsm', 'a', a);
   const [br, bc] = assertMatrix('trsm', 'b', b);
   assertNumber('trsm', 'alpha', alpha);

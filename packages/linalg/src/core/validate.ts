@@ -206,6 +206,26 @@ export function assertInteger(
 }
 
 /**
+ * Asserts that `x` is `true` or `false` (a flag given as `'no'` or `0` would
+ * otherwise be read by truthiness).
+ *
+ * @param fn - calling function
+ * @param arg - argument name
+ * @param x - value to check
+ * @returns `x`
+ * @throws {@link InvalidArgumentError} if `x` is not a boolean
+ * @example
+ * ```ts
+ * import { assertBoolean } from '@bkfac/linalg';
+ * console.log(assertBoolean('demo', 'options.lower', false)); // false
+ * ```
+ */
+export function assertBoolean(fn: string, arg: string, x: unknown): boolean {
+  if (typeof x !== 'boolean') throw new InvalidArgumentError(fn, arg, 'true or false', x);
+  return x;
+}
+
+/**
  * Asserts that `x` is a finite number in `[min, max]`.
  *
  * @param fn - calling function
