@@ -2,8 +2,10 @@
 // Tests the packages as a user gets them: packs every public package with
 // `npm pack` (its prepack builds it), checks what the tarballs hold, installs
 // them with plain npm into a scratch project outside the workspace, then
-// imports them from ESM, requires them from CJS (Node and jest), bundles a minified consumer (error names must
-// survive) and type-checks a TypeScript consumer with the workspace's tsc.
+// lints the tarballs (publint, are-the-types-wrong), imports them from ESM,
+// requires them from CJS (Node and jest), bundles a minified consumer (error
+// names must survive), type-checks TypeScript consumers (nodenext ESM and CJS,
+// node16, bundler) and runs a browser bundle in headless chromium.
 //
 //   node scripts/consumer-test.mjs [--keep]
 import { spawnSync } from 'node:child_process';
@@ -11,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserAvailable, reportFromChromium } from './consumer/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packages = ['linalg', 'kfactors', 'nn'];
@@ -46,6 +49,14 @@ try {
     check(!index.includes('sourceMappingURL'), `${name}: no dangling source-map reference`);
     return join(scratch, info.filename);
   });
+
+  // 1b. The linters a registry user's tooling trusts: publint (strict, warnings fail) and
+  // are-the-types-wrong (every resolution mode: node10, node16 from CJS and ESM, bundler).
+  for (const tarball of tarballs) {
+    run(bin('publint'), ['run', '--strict', tarball], scratch);
+    run(bin('attw'), [tarball, '--format', 'ascii'], scratch);
+    check(true, `${tarball.split('/').pop()}: publint --strict and attw report no problem`);
+  }
 
   // 2. Install the tarballs into an empty project; npm fetches ndarray etc.
   const app = join(scratch, 'app');
@@ -85,15 +96,24 @@ console.log('esm ok');
   // 3b. CommonJS: require from Node, and from jest with its default transform.
   const cjs = `const { fromRows, eigh, BkfacError } = require('@bkfac/linalg');
 const kfactors = require('@bkfac/kfactors');
+const nn = require('@bkfac/nn');
 const values = Array.from(eigh(fromRows([[2, 1], [1, 2]])).values);
-module.exports = { values, kfactors: Object.keys(kfactors).length, BkfacError };
+module.exports = {
+  values,
+  kfactors: Object.keys(kfactors).length,
+  nn: Object.keys(nn).length,
+  BkfacError,
+};
 `;
   writeFileSync(join(app, 'cjs.cjs'), cjs);
   const fromCjs = run('node', ['-p', "JSON.stringify(require('./cjs.cjs'))"], app);
   const r = JSON.parse(fromCjs);
   check(
-    Math.abs(r.values[0] - 3) < 1e-12 && Math.abs(r.values[1] - 1) < 1e-12 && r.kfactors > 0,
-    'require linalg and kfactors from CommonJS (Node)',
+    Math.abs(r.values[0] - 3) < 1e-12 &&
+      Math.abs(r.values[1] - 1) < 1e-12 &&
+      r.kfactors > 0 &&
+      r.nn > 0,
+    'require linalg, kfactors and nn from CommonJS (Node)',
   );
   writeFileSync(
     join(app, 'cjs.test.cjs'),
@@ -101,6 +121,7 @@ module.exports = { values, kfactors: Object.keys(kfactors).length, BkfacError };
 test('require under jest', () => {
   expect(r.values[0]).toBeCloseTo(3, 12);
   expect(r.kfactors).toBeGreaterThan(0);
+  expect(r.nn).toBeGreaterThan(0);
 });
 `,
   );
@@ -166,6 +187,65 @@ export const top: number = eigh(a).values[0] ?? NaN;
   );
   run(bin('tsc'), ['-p', 'tsconfig.json'], app);
   check(true, 'tsc (module nodenext) type-checks an ESM (.ts) and a CJS (.cts) consumer');
+  for (const [module, moduleResolution] of [
+    ['node16', 'node16'],
+    ['esnext', 'bundler'],
+  ]) {
+    const config = `tsconfig.${moduleResolution}.json`;
+    writeFileSync(
+      join(app, config),
+      JSON.stringify({
+        compilerOptions: {
+          module,
+          moduleResolution,
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    run(bin('tsc'), ['-p', config], app);
+    check(
+      true,
+      `tsc (module ${module}, moduleResolution ${moduleResolution}) type-checks the consumer`,
+    );
+  }
+
+  // 6. A browser bundle of the installed packages, run in headless chromium: an EVD and a
+  // Brand update with known answers, on the kernels the browser gives (Wasm SIMD here).
+  if (browserAvailable()) {
+    writeFileSync(
+      join(app, 'page.mjs'),
+      `import { fromRows, zeros, eigh, brandEighUpdate, computeInfo } from '@bkfac/linalg';
+const { values } = eigh(fromRows([[2, 1, 0], [1, 2, 0], [0, 0, 5]]));
+let k = { values: new Float64Array(0), vectors: zeros(3, 0) };
+k = brandEighUpdate(k, fromRows([[0], [0], [3]]));
+k = brandEighUpdate(k, fromRows([[1], [1], [0]]), { decay: 0.5 });
+globalThis.consumerReport = {
+  eigh: Array.from(values),
+  brand: Array.from(k.values),
+  kernels: computeInfo().kernels,
+};
+`,
+    );
+    run(
+      bin('esbuild'),
+      ['page.mjs', '--bundle', '--platform=browser', '--format=iife', '--outfile=page.js'],
+      app,
+    );
+    const page = await reportFromChromium(readFileSync(join(app, 'page.js'), 'utf8'));
+    const close = (got, want) =>
+      got.length === want.length && want.every((w, i) => Math.abs(got[i] - w) < 1e-12);
+    // Brand: 0.5·(9·e3e3ᵀ) + (e1+e2)(e1+e2)ᵀ has the eigenvalues 4.5 and 2.
+    check(
+      close(page.eigh, [5, 3, 1]) && close(page.brand, [4.5, 2]) && page.kernels === 'wasm',
+      `browser bundle in headless chromium: eigh [${page.eigh}], Brand [${page.brand}], ${page.kernels} kernels`,
+    );
+  } else {
+    console.log('skip - browser bundle (no chromium here; CI installs it)');
+  }
   console.log('consumer test passed');
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);

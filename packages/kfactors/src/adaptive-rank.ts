@@ -17,6 +17,7 @@ import { assertInteger, assertNumber, InvalidArgumentError, NonFiniteError } fro
  * import { RSVD_RANK_RULE } from '@bkfac/kfactors';
  * console.log([RSVD_RANK_RULE.minRank, RSVD_RANK_RULE.maxRank]); // [10, 700]
  * ```
+ * @category Configuration
  */
 export interface AdaptiveRankRule {
   /** Target ratio `τ` of smallest to largest retained eigenvalue. */
@@ -48,6 +49,7 @@ export interface AdaptiveRankRule {
  * import { nextRank, RSVD_RANK_RULE } from '@bkfac/kfactors';
  * console.log(nextRank(RSVD_RANK_RULE, 100, [0.2], 1000)); // 110
  * ```
+ * @category Configuration
  */
 export const RSVD_RANK_RULE: AdaptiveRankRule = {
   target: 0.033,
@@ -71,6 +73,7 @@ export const RSVD_RANK_RULE: AdaptiveRankRule = {
  * import { nextRank, BRAND_RANK_RULE } from '@bkfac/kfactors';
  * console.log(nextRank(BRAND_RANK_RULE, 72, [0, 0, 0, 0, 0], 4096)); // 70
  * ```
+ * @category Configuration
  */
 export const BRAND_RANK_RULE: AdaptiveRankRule = {
   target: 0.033,
@@ -96,6 +99,7 @@ export const BRAND_RANK_RULE: AdaptiveRankRule = {
  * import { truncationRatio } from '@bkfac/kfactors';
  * console.log(truncationRatio(new Float64Array([4, 2, 1]))); // 0.25
  * ```
+ * @category Configuration
  */
 export function truncationRatio(values: ArrayLike<number>): number | null {
   let min = Infinity;
@@ -124,6 +128,7 @@ export function truncationRatio(values: ArrayLike<number>): number | null {
  * import { nextRank, RSVD_RANK_RULE } from '@bkfac/kfactors';
  * console.log(nextRank(RSVD_RANK_RULE, 15, [0.001], 100)); // 10
  * ```
+ * @category Configuration
  */
 export function nextRank(
   rule: AdaptiveRankRule,

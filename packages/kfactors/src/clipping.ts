@@ -19,6 +19,7 @@ import type { Matrix } from '@bkfac/linalg';
  * import { fromRows } from '@bkfac/linalg';
  * console.log(rootMeanSquare(fromRows([[3, -4], [0, 0]]))); // 2.5
  * ```
+ * @category Preconditioning
  */
 export function rootMeanSquare(v: Matrix): number {
   const [m, n] = assertMatrix('rootMeanSquare', 'v', v);
@@ -39,6 +40,7 @@ export function rootMeanSquare(v: Matrix): number {
  * import { clipScale } from '@bkfac/kfactors';
  * console.log([clipScale(0.14, 0.07), clipScale(0.01, 0.07)]); // [0.5, 1]
  * ```
+ * @category Preconditioning
  */
 export function clipScale(rms: number, kappa: number): number {
   assertNumber('clipScale', 'rms', rms, 0);
@@ -75,7 +77,10 @@ export function scaledSumOfSquares(v: Matrix): { scale: number; sum: number } {
   return { scale, sum };
 }
 
-/** `RMS = ‖V‖_F / √count` from {@link scaledSumOfSquares}, without overflow. */
+/**
+ * `RMS = ‖V‖_F / √count` from {@link scaledSumOfSquares}, without overflow.
+ * @category Preconditioning
+ */
 export function rmsOf(v: Matrix, count: number): number {
   const { scale, sum } = scaledSumOfSquares(v);
   return scale === 0 ? 0 : scale * Math.sqrt(sum / count);

@@ -24,6 +24,7 @@ import type { AdaptiveRankRule } from './adaptive-rank.js';
  * const s: StrategyName = 'b-kfac';
  * console.log(STRATEGIES.includes(s)); // true
  * ```
+ * @category Configuration
  */
 export type StrategyName = 'kfac' | 'rs-kfac' | 'sre-kfac' | 'b-kfac' | 'b-r-kfac' | 'b-kfac-c';
 
@@ -35,6 +36,7 @@ export type StrategyName = 'kfac' | 'rs-kfac' | 'sre-kfac' | 'b-kfac' | 'b-r-kfa
  * import { STRATEGIES } from '@bkfac/kfactors';
  * console.log(STRATEGIES.length); // 6
  * ```
+ * @category Configuration
  */
 export const STRATEGIES: readonly StrategyName[] = [
   'kfac',
@@ -60,6 +62,7 @@ export const STRATEGIES: readonly StrategyName[] = [
  * const mode: DampingMode = 'adaptive';
  * console.log(mode); // adaptive
  * ```
+ * @category Configuration
  */
 export type DampingMode = 'adaptive' | 'tikhonov' | 'kronecker';
 
@@ -75,6 +78,7 @@ export type DampingMode = 'adaptive' | 'tikhonov' | 'kronecker';
  * const t: TruncationVariant = 'post';
  * console.log(t); // post
  * ```
+ * @category Configuration
  */
 export type TruncationVariant = 'pre' | 'post';
 
@@ -89,6 +93,7 @@ export type TruncationVariant = 'pre' | 'post';
  * const rule: BrandRule = 'auto';
  * console.log(rule); // auto
  * ```
+ * @category Configuration
  */
 export type BrandRule = 'auto' | 'force';
 
@@ -102,6 +107,7 @@ export type BrandRule = 'auto' | 'force';
  * const periods: PeriodsConfig = { update: { 0: 20, 5: 10 }, inverse: 100 };
  * console.log(periods.inverse); // 100
  * ```
+ * @category Configuration
  */
 export interface PeriodsConfig {
   /** `T_updt`: statistics / EA updates (default 20). */
@@ -126,6 +132,7 @@ export interface PeriodsConfig {
  * const config: KFactorsConfig = { strategy: 'rs-kfac', rank: 64, damping: { 0: 0.1, 25: 0.05 } };
  * console.log(resolveConfig(config).dampingMode); // adaptive
  * ```
+ * @category Configuration
  */
 export interface KFactorsConfig {
   /** The algorithm. */
@@ -200,6 +207,7 @@ const PERIOD_KEYS = Object.keys(PERIOD_DEFAULTS) as (keyof PeriodsConfig)[];
  * const { periods } = resolveConfig({ strategy: 'b-r-kfac', periods: { overwrite: { 0: 500, 5: 200 } } });
  * console.log(scheduleValue(periods.overwrite, 6)); // 200
  * ```
+ * @category Configuration
  */
 export interface ResolvedPeriods {
   /** `T_updt`. */
@@ -224,6 +232,7 @@ export interface ResolvedPeriods {
  * const c = resolveConfig({ strategy: 'b-kfac' });
  * console.log([c.decay, c.truncation, c.clip]); // [0.95, "post", 0.07]
  * ```
+ * @category Configuration
  */
 export interface ResolvedConfig {
   /** The algorithm. */
@@ -279,6 +288,7 @@ const DAMPING_MODES: readonly DampingMode[] = ['adaptive', 'tikhonov', 'kronecke
  * import { resolveConfig } from '@bkfac/kfactors';
  * console.log(resolveConfig({ strategy: 'kfac' }).dampingMode); // kronecker
  * ```
+ * @category Configuration
  */
 export function resolveConfig(config: KFactorsConfig): ResolvedConfig {
   const fn = 'resolveConfig';

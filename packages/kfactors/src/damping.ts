@@ -19,6 +19,7 @@ import {
  * const damping: FactorDamping = factorDamping('tikhonov', new Float64Array([2, 1]), 0.5, 0.5, 1);
  * console.log(damping); // {"mu":1.5,"shift":0}
  * ```
+ * @category Preconditioning
  */
 export interface FactorDamping {
   /** Damping `μ > 0` added on the whole space. */
@@ -51,6 +52,7 @@ export interface FactorDamping {
  * const { mu, shift } = factorDamping('adaptive', new Float64Array([4, 1]), 0.1, 0.5, 2);
  * console.log([mu, shift]); // [1.65, 1]
  * ```
+ * @category Preconditioning
  */
 export function factorDamping(
   mode: 'adaptive' | 'tikhonov',

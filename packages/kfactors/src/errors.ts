@@ -18,6 +18,7 @@ import { InvalidArgumentError } from '@bkfac/linalg';
  *   console.log(e instanceof InvalidScheduleError); // true
  * }
  * ```
+ * @category Errors
  */
 export class InvalidScheduleError extends InvalidArgumentError {
   override name = 'InvalidScheduleError';

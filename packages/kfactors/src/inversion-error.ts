@@ -21,6 +21,7 @@ import type { FactorSide } from './statistics.js';
  * const norm: ErrorNorm = 'frobenius';
  * console.log(norm); // frobenius
  * ```
+ * @category Diagnostics
  */
 export type ErrorNorm = 'spectral' | 'frobenius';
 
@@ -33,6 +34,7 @@ export type ErrorNorm = 'spectral' | 'frobenius';
  * const options: InversionErrorOptions = { norm: 'frobenius' };
  * console.log(options.norm); // frobenius
  * ```
+ * @category Diagnostics
  */
 export interface InversionErrorOptions {
   /** Norm of the error and of the reference (default `'spectral'`). */
@@ -66,6 +68,7 @@ export interface InversionErrorOptions {
  * updateLayer(state, { step: 0, epoch: 0 }, { inputs: fromRows([[0.5, 1], [-1, 1]]), gradients: fromRows([[0.1], [-0.2]]) });
  * console.log(inversionError(state, 'A') < 1e-14); // true
  * ```
+ * @category Diagnostics
  */
 export function inversionError(
   state: LayerState,

@@ -20,6 +20,7 @@ import type { PiecewiseSchedule } from './schedule.js';
  * const lr: LearningRateSchedule = { kind: 'exp', initial: 0.3, rate: 9, period: 80 };
  * console.log(learningRateAt(lr, 1).toFixed(4)); // 0.2679
  * ```
+ * @category Configuration
  */
 export type LearningRateSchedule =
   | {
@@ -72,6 +73,7 @@ export type LearningRateSchedule =
  * import { learningRateAt, REFERENCE_LEARNING_RATE_TABLE } from '@bkfac/kfactors';
  * console.log(learningRateAt(REFERENCE_LEARNING_RATE_TABLE, 13)); // 0.03
  * ```
+ * @category Configuration
  */
 export const REFERENCE_LEARNING_RATE_TABLE: LearningRateSchedule = {
   kind: 'piecewise',
@@ -89,6 +91,7 @@ export const REFERENCE_LEARNING_RATE_TABLE: LearningRateSchedule = {
  * const scaling: LearningRateScaling = { workers: 1, batchSize: 1024 };
  * console.log(learningRateAt({ kind: 'constant', initial: 0.1 }, 3, scaling)); // 0.2
  * ```
+ * @category Configuration
  */
 export interface LearningRateScaling {
   /** Number of data-parallel workers (GPUs in the reference). */
@@ -112,6 +115,7 @@ export interface LearningRateScaling {
  * const lr = { kind: 'staircase', initial: 0.3, rate: 3, period: 12 } as const;
  * console.log(learningRateAt(lr, 12).toFixed(2)); // 0.10
  * ```
+ * @category Configuration
  */
 export function learningRateAt(
   schedule: LearningRateSchedule,

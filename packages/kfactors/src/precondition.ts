@@ -34,6 +34,7 @@ import { scratch } from './workspace.js';
  * const r: PreconditionResult = { update: zeros(3, 5), rms: 0, scale: 1 };
  * console.log(r.scale); // 1
  * ```
+ * @category Preconditioning
  */
 export interface PreconditionResult {
   /** `V = ν·(Γ̂ + μ_G I)⁻¹·∇W·(Â + μ_A I)⁻¹`, `d_out x d_A`. */
@@ -54,6 +55,7 @@ export interface PreconditionResult {
  * const options: PreconditionOptions = { out: zeros(3, 5) };
  * console.log(options.out?.shape); // [3, 5]
  * ```
+ * @category Preconditioning
  */
 export interface PreconditionOptions {
   /** `d_out x d_A` output, overwritten and returned (may be the gradient itself). */
@@ -86,6 +88,7 @@ export interface PreconditionOptions {
  * const { update } = precondition(state, fromRows([[0.25, -0.1]]));
  * console.log(update.shape); // [1, 2]
  * ```
+ * @category Preconditioning
  */
 export function precondition(
   state: LayerState,
@@ -133,6 +136,7 @@ export function precondition(
  * const f: FactoredUpdate = { left: fromRows([[2]]), right: fromRows([[1], [3]]), rms: 1, scale: 1 };
  * console.log(toRows(expandFactored(f))); // [[2, 6]]
  * ```
+ * @category Preconditioning
  */
 export interface FactoredUpdate {
   /** `L = ν·(Γ̂ + μ_G I)⁻¹·Eᵀ`, `d_out x n`. */
@@ -174,6 +178,7 @@ export interface FactoredUpdate {
  * const dense = precondition(state, gemm(e, x, { transA: true })).update;
  * console.log(Math.abs(v.get(1, 0) - dense.get(1, 0)) < 1e-12); // true
  * ```
+ * @category Preconditioning
  */
 export function preconditionFactored(
   state: LayerState,
@@ -238,6 +243,7 @@ export function preconditionFactored(
  * import { fromRows, toRows } from '@bkfac/linalg';
  * console.log(toRows(expandFactored({ left: fromRows([[1], [2]]), right: fromRows([[3]]), rms: 0, scale: 1 }))); // [[3], [6]]
  * ```
+ * @category Preconditioning
  */
 export function expandFactored(update: FactoredUpdate, out?: Matrix): Matrix {
   const fn = 'expandFactored';

@@ -17,6 +17,7 @@ import { InvalidScheduleError } from './errors.js';
  * const damping: PiecewiseSchedule = { 0: 0.1, 25: 0.05, 35: 0.01 };
  * console.log(scheduleValue(normalizeSchedule('demo', 'damping', damping), 30)); // 0.05
  * ```
+ * @category Configuration
  */
 export type PiecewiseSchedule = number | { readonly [epoch: number]: number };
 
@@ -30,6 +31,7 @@ export type PiecewiseSchedule = number | { readonly [epoch: number]: number };
  * const s: NormalizedSchedule = { epochs: [0, 5], values: [100, 50] };
  * console.log(scheduleValue(s, 7)); // 50
  * ```
+ * @category Configuration
  */
 export interface NormalizedSchedule {
   /** Strictly increasing start epochs; the first is `0`. */
@@ -47,6 +49,7 @@ export interface NormalizedSchedule {
  * const ranks: ScheduleBounds = { min: 1, integer: true };
  * console.log(normalizeSchedule('demo', 'rank', { 0: 64, 10: 128 }, ranks).values); // [64, 128]
  * ```
+ * @category Configuration
  */
 export interface ScheduleBounds {
   /** Smallest allowed value (inclusive). */
@@ -72,6 +75,7 @@ export interface ScheduleBounds {
  * import { normalizeSchedule } from '@bkfac/kfactors';
  * console.log(normalizeSchedule('demo', 'rank', { 15: 230, 0: 220 })); // {"epochs":[0,15],"values":[220,230]}
  * ```
+ * @category Configuration
  */
 export function normalizeSchedule(
   fn: string,
@@ -119,6 +123,7 @@ export function normalizeSchedule(
  * const s = normalizeSchedule('demo', 'damping', { 0: 0.1, 25: 0.05 });
  * console.log([scheduleValue(s, 24), scheduleValue(s, 25)]); // [0.1, 0.05]
  * ```
+ * @category Configuration
  */
 export function scheduleValue(schedule: NormalizedSchedule, epoch: number): number {
   if (typeof epoch !== 'number' || Number.isNaN(epoch)) {

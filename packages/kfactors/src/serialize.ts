@@ -20,6 +20,7 @@ import { assertLayerState } from './state-check.js';
  * const v: JsonValue = { step: 3, tags: ['a', null] };
  * console.log(JSON.stringify(v)); // {"step":3,"tags":["a",null]}
  * ```
+ * @category Checkpoints
  */
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -35,6 +36,7 @@ export type JsonValue =
  * const snap: LayerSnapshot = snapshotLayer(createLayerState({ strategy: 'kfac' }, { inputDim: 3, outputDim: 2, batchSize: 4 }));
  * console.log(snap.meta.format); // bkfac-kfactors-layer
  * ```
+ * @category Checkpoints
  */
 export interface LayerSnapshot {
   /** Format tag, version and the state with buffer references. */
@@ -68,6 +70,7 @@ const FORMAT = 'bkfac-kfactors-layer';
  * const back = restoreLayer({ meta: JSON.parse(text), buffers: snap.buffers });
  * console.log(back.a.tracking); // brand
  * ```
+ * @category Checkpoints
  */
 export function snapshotLayer(state: LayerState): LayerSnapshot {
   assertLayerState('snapshotLayer', 'state', state);
@@ -97,6 +100,7 @@ export function snapshotLayer(state: LayerState): LayerSnapshot {
  *   console.log((e as Error).name); // InvalidArgumentError
  * }
  * ```
+ * @category Checkpoints
  */
 export function restoreLayer(snapshot: LayerSnapshot): LayerState {
   const meta = snapshot?.meta;

@@ -21,6 +21,7 @@ import type { FactorSide } from './statistics.js';
  * const t: FactorTracking = 'brand';
  * console.log(t); // brand
  * ```
+ * @category Layer state
  */
 export type FactorTracking = 'dense' | 'brand';
 
@@ -35,6 +36,7 @@ export type FactorTracking = 'dense' | 'brand';
  * const state = createLayerState({ strategy: 'b-kfac', rank: 8 }, { inputDim: 65, outputDim: 10, batchSize: 16 });
  * console.log([state.a.tracking, state.g.tracking]); // ["brand", "dense"]
  * ```
+ * @category Layer state
  */
 export interface FactorState {
   /** `'A'` (activations) or `'G'` (gradients). */
@@ -79,6 +81,7 @@ export interface FactorState {
  * const state = createLayerState({ strategy: 'kfac' }, { inputDim: 5, outputDim: 3, batchSize: 8 });
  * console.log([state.a.dim, state.g.dim, state.lastStep]); // [5, 3, -1]
  * ```
+ * @category Layer state
  */
 export interface LayerState {
   /** Resolved configuration. */
@@ -110,6 +113,7 @@ export interface LayerState {
  * const dims: LayerDims = { inputDim: 785, outputDim: 10, batchSize: 128, seed: 3 };
  * console.log(dims.inputDim); // 785
  * ```
+ * @category Layer state
  */
 export interface LayerDims {
   /** `d_A = d_in + 1`: width of the inputs `X̃` including the bias column of ones (`d_in` for a bias-free layer). */
@@ -136,6 +140,7 @@ export interface LayerDims {
  * import { brandApplies } from '@bkfac/kfactors';
  * console.log([brandApplies(2049, 180, 128), brandApplies(10, 180, 128)]); // [true, false]
  * ```
+ * @category Layer state
  */
 export function brandApplies(dim: number, rankCheck: number, batchSize: number): boolean {
   return rankCheck + batchSize < dim;
@@ -157,6 +162,7 @@ export function brandApplies(dim: number, rankCheck: number, batchSize: number):
  * const state = createLayerState({ strategy: 'rs-kfac', rank: 4 }, { inputDim: 11, outputDim: 3, batchSize: 8 });
  * console.log([state.a.rank, state.g.rank]); // [4, 3]
  * ```
+ * @category Layer state
  */
 export function createLayerState(config: KFactorsConfig, dims: LayerDims): LayerState {
   const fn = 'createLayerState';
@@ -237,6 +243,7 @@ function leadingIdentityColumns(dim: number, rank: number): Float64Array {
  * const state = createLayerState({ strategy: 'kfac' }, { inputDim: 4, outputDim: 2, batchSize: 8 });
  * console.log(layerStateBytes(state)); // 160
  * ```
+ * @category Layer state
  */
 export function layerStateBytes(state: LayerState): number {
   assertLayerState('layerStateBytes', 'state', state);

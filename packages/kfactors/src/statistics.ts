@@ -23,6 +23,7 @@ import type { Matrix } from '@bkfac/linalg';
  * const side: FactorSide = 'G';
  * console.log(side); // G
  * ```
+ * @category Statistics
  */
 export type FactorSide = 'A' | 'G';
 
@@ -40,6 +41,7 @@ export type FactorSide = 'A' | 'G';
  * import { batchScale } from '@bkfac/kfactors';
  * console.log([batchScale('A', 4), batchScale('G', 4)]); // [0.25, 4]
  * ```
+ * @category Statistics
  */
 export function batchScale(side: FactorSide, n: number): number {
   if (!Number.isInteger(n) || n < 1) {
@@ -69,6 +71,7 @@ function assertSide(fn: string, side: unknown): asserts side is FactorSide {
  * import { fromRows, toRows } from '@bkfac/linalg';
  * console.log(toRows(batchFactor('A', fromRows([[1, 1], [3, 1]])))); // [[5, 2], [2, 1]]
  * ```
+ * @category Statistics
  */
 export function batchFactor(side: FactorSide, batch: Matrix): Matrix {
   assertSide('batchFactor', side);
@@ -95,6 +98,7 @@ export function batchFactor(side: FactorSide, batch: Matrix): Matrix {
  * const k = exponentialAverageInPlace(eye(2), 'A', fromRows([[2, 0]]), 0.5);
  * console.log(toRows(k)); // [[2.5, 0], [0, 0.5]]
  * ```
+ * @category Statistics
  */
 export function exponentialAverageInPlace(
   average: Matrix,
@@ -136,6 +140,7 @@ export function exponentialAverageInPlace(
  * import { fromRows, toRows } from '@bkfac/linalg';
  * console.log(toRows(brandIncrement('G', fromRows([[1, 2]]), 0.75))); // [[0.5], [1]]
  * ```
+ * @category Statistics
  */
 export function brandIncrement(
   side: FactorSide,
@@ -204,6 +209,7 @@ export function scaledTransposeInto(out: Matrix, batch: Matrix, s: number): void
  * import { fromRows, toRows } from '@bkfac/linalg';
  * console.log(toRows(appendOnesColumn(fromRows([[2, 3]])))); // [[2, 3, 1]]
  * ```
+ * @category Statistics
  */
 export function appendOnesColumn(x: Matrix, out?: Matrix): Matrix {
   const fn = 'appendOnesColumn';

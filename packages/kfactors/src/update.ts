@@ -22,6 +22,7 @@ import { scheduleValue } from './schedule.js';
  * const clock: StepClock = { step: 0, epoch: 0 };
  * console.log(clock.step); // 0
  * ```
+ * @category Layer state
  */
 export interface StepClock {
   /** Global step `t ≥ 0`, strictly increasing between calls on the same state. */
@@ -40,6 +41,7 @@ export interface StepClock {
  * const batch: LayerBatch = { inputs: zeros(8, 5), gradients: zeros(8, 3) };
  * console.log(batch.inputs?.shape); // [8, 5]
  * ```
+ * @category Layer state
  */
 export interface LayerBatch {
   /**
@@ -63,6 +65,7 @@ export interface LayerBatch {
  * const state = createLayerState({ strategy: 'kfac' }, { inputDim: 5, outputDim: 3, batchSize: 8 });
  * console.log(statisticsDue(state, { step: 1, epoch: 0 })); // {"inputs":false,"gradients":false}
  * ```
+ * @category Layer state
  */
 export interface StatisticsDue {
   /** The inputs `X̃` are needed (for the `A` factor). */
@@ -87,6 +90,7 @@ export interface StatisticsDue {
  * const state = createLayerState({ strategy: 'rs-kfac', periods: { update: 10 } }, { inputDim: 5, outputDim: 3, batchSize: 8 });
  * console.log(statisticsDue(state, { step: 20, epoch: 1 }).inputs); // true
  * ```
+ * @category Layer state
  */
 export function statisticsDue(state: LayerState, clock: StepClock): StatisticsDue {
   const params = paramsAt('statisticsDue', state, clock);
@@ -131,6 +135,7 @@ export function statisticsDue(state: LayerState, clock: StepClock): StatisticsDu
  * });
  * console.log([state.a.updates, state.g.updates]); // [1, 1]
  * ```
+ * @category Layer state
  */
 export function updateLayer(state: LayerState, clock: StepClock, batch: LayerBatch): void {
   const fn = 'updateLayer';

@@ -18,6 +18,7 @@ import { BkfacError } from '@bkfac/linalg';
  *   console.log(e instanceof DataFormatError); // true
  * }
  * ```
+ * @category Errors
  */
 export class DataFormatError extends BkfacError {
   override name = 'DataFormatError';
@@ -48,6 +49,7 @@ export class DataFormatError extends BkfacError {
  *   console.log(e instanceof FileAccessError, (e as FileAccessError).code); // true ENOENT
  * }
  * ```
+ * @category Errors
  */
 export class FileAccessError extends BkfacError {
   override name = 'FileAccessError';

@@ -24,6 +24,7 @@ import { assertVector } from './vector.js';
  * console.log(Array.from(axpy(2, new Float64Array([1, 2]), y))); // [3, 5]
  * axpy(2, new Float64Array([1, 2]), y, y); // in place: y is now [3, 5]
  * ```
+ * @category Dense kernels (BLAS)
  */
 export function axpy(
   alpha: number,

@@ -19,6 +19,7 @@ import { assertVector } from './vector.js';
  * import { dot } from '@bkfac/linalg';
  * console.log(dot(new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6]))); // 32
  * ```
+ * @category Dense kernels (BLAS)
  */
 export function dot(x: Float64Array, y: Float64Array): number {
   assertVector('dot', 'x', x);

@@ -17,7 +17,10 @@ import type { WasmEngine } from '../wasm/engine.js';
 import { gemvStridedUnchecked } from './gemv.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 
-/** Options of {@link gemm}. */
+/**
+ * Options of {@link gemm}.
+ * @category Dense kernels (BLAS)
+ */
 export interface GemmOptions {
   /** Use `Aᵀ` instead of `A` (default `false`). */
   transA?: boolean;
@@ -52,6 +55,7 @@ export interface GemmOptions {
  * const c = gemm(fromRows([[1, 2]]), fromRows([[3], [4]]));
  * console.log(toRows(c)); // [[11]]
  * ```
+ * @category Dense kernels (BLAS)
  */
 export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
@@ -113,6 +117,7 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
  * import { eye, fromRows, matmul, toRows } from '@bkfac/linalg';
  * console.log(toRows(matmul(eye(2), fromRows([[1, 2], [3, 4]])))); // [[1, 2], [3, 4]]
  * ```
+ * @category Dense kernels (BLAS)
  */
 export function matmul(a: Matrix, b: Matrix): Matrix {
   return gemm(a, b);

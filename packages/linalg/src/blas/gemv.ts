@@ -10,7 +10,10 @@ import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core
 import { assertDisjoint } from '../core/overlap.js';
 import { assertVector } from './vector.js';
 
-/** Options of {@link gemv}. */
+/**
+ * Options of {@link gemv}.
+ * @category Dense kernels (BLAS)
+ */
 export interface GemvOptions {
   /** Use `Aᵀ` instead of `A` (default `false`). */
   trans?: boolean;
@@ -41,6 +44,7 @@ export interface GemvOptions {
  * const y = gemv(fromRows([[1, 2], [3, 4]]), new Float64Array([1, 1]));
  * console.log(Array.from(y)); // [3, 7]
  * ```
+ * @category Dense kernels (BLAS)
  */
 export function gemv(a: Matrix, x: Float64Array, options: GemvOptions = {}): Float64Array {
   const { trans = false, alpha = 1, beta = 0 } = options;

@@ -12,7 +12,10 @@ import { gemmUnchecked } from './gemm.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 import { assertTriangleFinite } from './triangle.js';
 
-/** Options of {@link syrk}. */
+/**
+ * Options of {@link syrk}.
+ * @category Dense kernels (BLAS)
+ */
 export interface SyrkOptions {
   /** Compute `Aᵀ·A` instead of `A·Aᵀ` (default `false`). */
   trans?: boolean;
@@ -41,6 +44,7 @@ export interface SyrkOptions {
  * import { fromRows, syrk, toRows } from '@bkfac/linalg';
  * console.log(toRows(syrk(fromRows([[1, 2], [3, 4]]), { trans: true }))); // [[10, 14], [14, 20]]
  * ```
+ * @category Dense kernels (BLAS)
  */
 export function syrk(a: Matrix, options: SyrkOptions = {}): Matrix {
   const { trans = false, alpha = 1, beta = 0 } = options;

@@ -10,10 +10,16 @@ import { gemmUnchecked } from './gemm.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 import { assertTriangleFinite } from './triangle.js';
 
-/** Side on which the triangular matrix multiplies the unknown. */
+/**
+ * Side on which the triangular matrix multiplies the unknown.
+ * @category Dense kernels (BLAS)
+ */
 export type TrsmSide = 'left' | 'right';
 
-/** Options of {@link trsm}. */
+/**
+ * Options of {@link trsm}.
+ * @category Dense kernels (BLAS)
+ */
 export interface TrsmOptions {
   /** Solve `op(A)·X = alpha·B` (`'left'`, default) or `X·op(A) = alpha·B` (`'right'`). */
   side?: TrsmSide;
@@ -46,6 +52,7 @@ export interface TrsmOptions {
  * const l = fromRows([[2, 0], [1, 1]]);
  * console.log(toRows(trsm(l, fromRows([[2], [3]])))); // [[1], [2]]
  * ```
+ * @category Dense kernels (BLAS)
  */
 export function trsm(a: Matrix, b: Matrix, options: TrsmOptions = {}): Matrix {
   const { side = 'left', lower = true, transA = false, unitDiagonal = false, alpha = 1 } = options;

@@ -15,13 +15,22 @@ import { compileKernels, MAX_THREADS, WasmEngine } from '../wasm/engine.js';
 import { nodeWorkerConstructor } from '../wasm/node-workers.js';
 import type { WasmModule } from '../wasm/wasm-api.js';
 
-/** A kernel path: scalar TypeScript or WebAssembly SIMD. */
+/**
+ * A kernel path: scalar TypeScript or WebAssembly SIMD.
+ * @category Compute engine
+ */
 export type KernelPath = 'js' | 'wasm';
 
-/** What {@link setKernels} accepts: a path, or `'auto'` (Wasm where it compiles). */
+/**
+ * What {@link setKernels} accepts: a path, or `'auto'` (Wasm where it compiles).
+ * @category Compute engine
+ */
 export type KernelChoice = KernelPath | 'auto';
 
-/** The compute engine's current configuration, from {@link computeInfo}. */
+/**
+ * The compute engine's current configuration, from {@link computeInfo}.
+ * @category Compute engine
+ */
 export interface ComputeInfo {
   /** The kernel path in use. */
   kernels: KernelPath;
@@ -139,6 +148,7 @@ function applyThreads(fn: string, threads: number): void {
  * console.log(toRows(gemm(fromRows([[1, 2]]), fromRows([[3], [4]])))); // [[11]]
  * setKernels(before);
  * ```
+ * @category Compute engine
  */
 export function setKernels(choice: KernelChoice): KernelPath {
   assertKernelChoice('setKernels', 'choice', choice);
@@ -166,6 +176,7 @@ export function setKernels(choice: KernelChoice): KernelPath {
  * setThreads(1);
  * console.log(computeInfo().threads); // 1
  * ```
+ * @category Compute engine
  */
 export function setThreads(threads: number): number {
   assertThreadCount('setThreads', 'threads', threads);
@@ -185,6 +196,7 @@ export function setThreads(threads: number): number {
  * const info = computeInfo();
  * console.log(info.kernels === 'wasm' || info.wasmUnavailable !== null); // true
  * ```
+ * @category Compute engine
  */
 export function computeInfo(): ComputeInfo {
   const kernels = initialise();

@@ -21,6 +21,7 @@
  *   console.log(e instanceof BkfacError); // true
  * }
  * ```
+ * @category Errors
  */
 export class BkfacError extends Error {
   /** Set explicitly so the name survives minification. */
@@ -48,6 +49,7 @@ export class BkfacError extends Error {
  * const e = new ShapeError('gemm', 'b', '[3, n]', '[4, 2]');
  * console.log(e.message); // gemm: argument 'b' must have shape [3, n], received [4, 2]
  * ```
+ * @category Errors
  */
 export class ShapeError extends BkfacError {
   /** Set explicitly so the name survives minification. */
@@ -77,6 +79,7 @@ export class ShapeError extends BkfacError {
  * const e = new NonFiniteError('eigh', 'a', '(0, 1)', NaN);
  * console.log(e.message); // eigh: argument 'a' must be finite, received NaN at (0, 1)
  * ```
+ * @category Errors
  */
 export class NonFiniteError extends BkfacError {
   /** Set explicitly so the name survives minification. */
@@ -106,6 +109,7 @@ export class NonFiniteError extends BkfacError {
  * const e = new NonSymmetricError('eigh', 'a', 0, 1, 0.5, 1e-12);
  * console.log(e.message.startsWith('eigh: argument')); // true
  * ```
+ * @category Errors
  */
 export class NonSymmetricError extends BkfacError {
   /** Set explicitly so the name survives minification. */
@@ -148,6 +152,7 @@ export class NonSymmetricError extends BkfacError {
  * const e = new InvalidArgumentError('rsvd', 'rank', 'an integer in [1, 10]', 0);
  * console.log(e.message); // rsvd: argument 'rank' must be an integer in [1, 10], received 0
  * ```
+ * @category Errors
  */
 export class InvalidArgumentError extends BkfacError {
   /** Set explicitly so the name survives minification. */
@@ -177,6 +182,7 @@ export class InvalidArgumentError extends BkfacError {
  * const e = new NotPositiveDefiniteError('cholesky', 'a', 2, -0.5);
  * console.log(e.pivot); // 2
  * ```
+ * @category Errors
  */
 export class NotPositiveDefiniteError extends BkfacError {
   /** Set explicitly so the name survives minification. */
@@ -212,6 +218,7 @@ export class NotPositiveDefiniteError extends BkfacError {
  * const e = new ConvergenceError('eigh', 300, 'tridiagonal QL did not converge for eigenvalue 4');
  * console.log(e.iterations); // 300
  * ```
+ * @category Errors
  */
 export class ConvergenceError extends BkfacError {
   /** Set explicitly so the name survives minification. */
@@ -242,6 +249,7 @@ export class ConvergenceError extends BkfacError {
  * const e = new ComputeEngineError('setThreads', 'worker threads are unavailable in this runtime');
  * console.log(e.message); // setThreads: worker threads are unavailable in this runtime
  * ```
+ * @category Errors
  */
 export class ComputeEngineError extends BkfacError {
   /** Set explicitly so the name survives minification. */

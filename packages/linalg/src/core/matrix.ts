@@ -9,10 +9,14 @@ import { InvalidArgumentError, ShapeError } from './errors.js';
 /**
  * A dense real matrix: a 2-D `ndarray` view over a `Float64Array`, with any
  * strides and offset (a transposed view `a.transpose(1, 0)` is a matrix too).
+ * @category Matrices
  */
 export type Matrix = NdArray<Float64Array>;
 
-/** Storage order of a freshly allocated matrix: row-major (`'row'`) or column-major (`'col'`). */
+/**
+ * Storage order of a freshly allocated matrix: row-major (`'row'`) or column-major (`'col'`).
+ * @category Matrices
+ */
 export type StorageOrder = 'row' | 'col';
 
 /**
@@ -31,6 +35,7 @@ export type StorageOrder = 'row' | 'col';
  * const a = fromArray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
  * console.log(a.get(1, 0)); // 4
  * ```
+ * @category Matrices
  */
 export function fromArray(
   data: Float64Array,
@@ -63,6 +68,7 @@ export function fromArray(
  * const a = fromRows([[1, 2], [3, 4]]);
  * console.log(a.shape); // [2, 2]
  * ```
+ * @category Matrices
  */
 export function fromRows(rows: readonly (readonly number[])[]): Matrix {
   const m = rows.length;
@@ -92,6 +98,7 @@ export function fromRows(rows: readonly (readonly number[])[]): Matrix {
  * import { zeros } from '@bkfac/linalg';
  * console.log(zeros(2, 3).shape); // [2, 3]
  * ```
+ * @category Matrices
  */
 export function zeros(m: number, n: number, order: StorageOrder = 'row'): Matrix {
   checkDimension('zeros', 'm', m);
@@ -119,6 +126,7 @@ export function zeros(m: number, n: number, order: StorageOrder = 'row'): Matrix
  * import { eye } from '@bkfac/linalg';
  * console.log(eye(3).get(1, 1)); // 1
  * ```
+ * @category Matrices
  */
 export function eye(n: number): Matrix {
   checkDimension('eye', 'n', n);
@@ -137,6 +145,7 @@ export function eye(n: number): Matrix {
  * import { eye, toRows } from '@bkfac/linalg';
  * console.log(toRows(eye(2))); // [[1, 0], [0, 1]]
  * ```
+ * @category Matrices
  */
 export function toRows(a: Matrix): number[][] {
   const [m, n] = a.shape as [number, number];
@@ -163,6 +172,7 @@ export function toRows(a: Matrix): number[][] {
  * const t = copy(fromRows([[1, 2], [3, 4]]).transpose(1, 0));
  * console.log(t.get(0, 1)); // 3
  * ```
+ * @category Matrices
  */
 export function copy(a: Matrix, order: StorageOrder = 'row'): Matrix {
   checkOrder('copy', order);

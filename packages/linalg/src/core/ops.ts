@@ -32,6 +32,7 @@ import { createRng } from '../random/rng.js';
  * import { fromRows, normFro } from '@bkfac/linalg';
  * console.log(normFro(fromRows([[3, 0], [0, 4]]))); // 5
  * ```
+ * @category Matrices
  */
 export function normFro(a: Matrix): number {
   assertMatrix('normFro', 'a', a);
@@ -59,6 +60,7 @@ export function normFro(a: Matrix): number {
  * import { fromRows, normMax } from '@bkfac/linalg';
  * console.log(normMax(fromRows([[1, -7], [2, 3]]))); // 7
  * ```
+ * @category Matrices
  */
 export function normMax(a: Matrix): number {
   assertMatrix('normMax', 'a', a);
@@ -66,7 +68,10 @@ export function normMax(a: Matrix): number {
   return maxAbs(a);
 }
 
-/** Options of {@link norm2}. */
+/**
+ * Options of {@link norm2}.
+ * @category Matrices
+ */
 export interface Norm2Options {
   /** Stop once two successive estimates agree to this relative tolerance (default `1e-10`). */
   tol?: number;
@@ -101,6 +106,7 @@ export interface Norm2Options {
  * import { fromRows, norm2 } from '@bkfac/linalg';
  * console.log(norm2(fromRows([[3, 0], [0, -5]])).toFixed(6)); // 5.000000
  * ```
+ * @category Matrices
  */
 export function norm2(a: Matrix, options: Norm2Options = {}): number {
   const { tol = 1e-10, maxIterations = 300, seed = 0 } = options;
@@ -141,6 +147,7 @@ export function norm2(a: Matrix, options: Norm2Options = {}): number {
  * import { fromRows, toRows, transposeCopy } from '@bkfac/linalg';
  * console.log(toRows(transposeCopy(fromRows([[1, 2, 3]])))); // [[1], [2], [3]]
  * ```
+ * @category Matrices
  */
 export function transposeCopy(a: Matrix): Matrix {
   const [m, n] = assertMatrix('transposeCopy', 'a', a);
@@ -162,6 +169,7 @@ export function transposeCopy(a: Matrix): Matrix {
  * import { fromRows, symmetrize, toRows } from '@bkfac/linalg';
  * console.log(toRows(symmetrize(fromRows([[1, 2], [4, 3]])))); // [[1, 3], [3, 3]]
  * ```
+ * @category Matrices
  */
 export function symmetrize(a: Matrix): Matrix {
   const n = assertSquare('symmetrize', 'a', a);
@@ -187,6 +195,7 @@ export function symmetrize(a: Matrix): Matrix {
  * symmetrizeInPlace(a);
  * console.log(toRows(a)); // [[1, 1], [1, 1]]
  * ```
+ * @category Matrices
  */
 export function symmetrizeInPlace(a: Matrix): Matrix {
   assertSquare('symmetrizeInPlace', 'a', a);
@@ -209,6 +218,7 @@ export function symmetrizeInPlace(a: Matrix): Matrix {
  * import { fromRows, scale, toRows } from '@bkfac/linalg';
  * console.log(toRows(scale(fromRows([[1, -2]]), 3))); // [[3, -6]]
  * ```
+ * @category Matrices
  */
 export function scale(a: Matrix, s: number): Matrix {
   const [m, n] = assertMatrix('scale', 'a', a);
@@ -233,6 +243,7 @@ export function scale(a: Matrix, s: number): Matrix {
  * import { add, fromRows, toRows } from '@bkfac/linalg';
  * console.log(toRows(add(fromRows([[1, 2]]), fromRows([[10, 20]])))); // [[11, 22]]
  * ```
+ * @category Matrices
  */
 export function add(a: Matrix, b: Matrix): Matrix {
   const out = elementwiseOutput('add', a, b);
@@ -254,6 +265,7 @@ export function add(a: Matrix, b: Matrix): Matrix {
  * import { fromRows, sub, toRows } from '@bkfac/linalg';
  * console.log(toRows(sub(fromRows([[1, 2]]), fromRows([[10, 20]])))); // [[-9, -18]]
  * ```
+ * @category Matrices
  */
 export function sub(a: Matrix, b: Matrix): Matrix {
   const out = elementwiseOutput('sub', a, b);
@@ -274,6 +286,7 @@ export function sub(a: Matrix, b: Matrix): Matrix {
  * import { fromRows, trace } from '@bkfac/linalg';
  * console.log(trace(fromRows([[1, 2], [3, 4]]))); // 5
  * ```
+ * @category Matrices
  */
 export function trace(a: Matrix): number {
   const n = assertSquare('trace', 'a', a);

@@ -105,6 +105,7 @@ export function sharesElements(a: Matrix | Float64Array, b: Matrix | Float64Arra
  *   console.log((e as Error).name); // InvalidArgumentError
  * }
  * ```
+ * @category Validation
  */
 export function assertDisjoint(
   fn: string,

@@ -22,6 +22,7 @@ import { firstNonFinite } from './non-finite.js';
  * import { assertMatrix, zeros } from '@bkfac/linalg';
  * console.log(assertMatrix('demo', 'a', zeros(2, 3))); // [2, 3]
  * ```
+ * @category Validation
  */
 export function assertMatrix(fn: string, arg: string, a: unknown): [number, number] {
   const candidate = a as Partial<Matrix> | null | undefined;
@@ -62,6 +63,7 @@ export function assertMatrix(fn: string, arg: string, a: unknown): [number, numb
  * import { assertShape, zeros } from '@bkfac/linalg';
  * assertShape('demo', 'b', zeros(3, 2), [3, null]);
  * ```
+ * @category Validation
  */
 export function assertShape(
   fn: string,
@@ -90,6 +92,7 @@ export function assertShape(
  * import { assertSquare, eye } from '@bkfac/linalg';
  * console.log(assertSquare('demo', 'a', eye(4))); // 4
  * ```
+ * @category Validation
  */
 export function assertSquare(fn: string, arg: string, a: unknown): number {
   const [m, n] = assertMatrix(fn, arg, a);
@@ -109,6 +112,7 @@ export function assertSquare(fn: string, arg: string, a: unknown): number {
  * import { assertFinite, eye } from '@bkfac/linalg';
  * assertFinite('demo', 'a', eye(2));
  * ```
+ * @category Validation
  */
 export function assertFinite(fn: string, arg: string, a: Matrix): void {
   const at = firstNonFinite(a);
@@ -127,6 +131,7 @@ export function assertFinite(fn: string, arg: string, a: Matrix): void {
  * import { assertFiniteVector } from '@bkfac/linalg';
  * assertFiniteVector('demo', 'values', new Float64Array([1, 2]));
  * ```
+ * @category Validation
  */
 export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>): void {
   for (let i = 0; i < v.length; i++) {
@@ -148,6 +153,7 @@ export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>
  * import { assertSymmetric, eye } from '@bkfac/linalg';
  * assertSymmetric('demo', 'a', eye(3));
  * ```
+ * @category Validation
  */
 export function assertSymmetric(fn: string, arg: string, a: Matrix, tol = 1e-10): void {
   const n = a.shape[0]!;
@@ -190,6 +196,7 @@ export function assertSymmetric(fn: string, arg: string, a: Matrix, tol = 1e-10)
  * import { assertInteger } from '@bkfac/linalg';
  * console.log(assertInteger('demo', 'rank', 3, 1, 10)); // 3
  * ```
+ * @category Validation
  */
 export function assertInteger(
   fn: string,
@@ -219,6 +226,7 @@ export function assertInteger(
  * import { assertBoolean } from '@bkfac/linalg';
  * console.log(assertBoolean('demo', 'options.lower', false)); // false
  * ```
+ * @category Validation
  */
 export function assertBoolean(fn: string, arg: string, x: unknown): boolean {
   if (typeof x !== 'boolean') throw new InvalidArgumentError(fn, arg, 'true or false', x);
@@ -240,6 +248,7 @@ export function assertBoolean(fn: string, arg: string, x: unknown): boolean {
  * import { assertNumber } from '@bkfac/linalg';
  * console.log(assertNumber('demo', 'decay', 0.95, 0)); // 0.95
  * ```
+ * @category Validation
  */
 export function assertNumber(
   fn: string,

@@ -33,6 +33,7 @@ import { assertSolutionFinite } from './solution-check.js';
  * import { cholesky, fromRows, toRows } from '@bkfac/linalg';
  * console.log(toRows(cholesky(fromRows([[4, 2], [2, 5]])))); // [[2, 0], [1, 2]]
  * ```
+ * @category Dense decompositions
  */
 export function cholesky(a: Matrix): Matrix {
   return factor('cholesky', a);
@@ -57,6 +58,7 @@ export function cholesky(a: Matrix): Matrix {
  * const l = cholesky(fromRows([[4, 2], [2, 5]]));
  * console.log(toRows(choleskySolve(l, fromRows([[6], [7]])))); // [[1], [1]]
  * ```
+ * @category Dense decompositions
  */
 export function choleskySolve(l: Matrix, b: Matrix): Matrix {
   const n = assertSquare('choleskySolve', 'l', l);
@@ -86,6 +88,7 @@ export function choleskySolve(l: Matrix, b: Matrix): Matrix {
  * const a = fromRows([[4, 2], [2, 5]]);
  * console.log(toRows(solveSpd(a, fromRows([[6], [7]])))); // [[1], [1]]
  * ```
+ * @category Dense decompositions
  */
 export function solveSpd(a: Matrix, b: Matrix): Matrix {
   const n = assertSquare('solveSpd', 'a', a);

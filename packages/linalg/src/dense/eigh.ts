@@ -14,7 +14,10 @@ import {
 } from '../core/validate.js';
 import { symmetricEigenInto } from './eigh-kernel.js';
 
-/** Options of {@link eigh}. */
+/**
+ * Options of {@link eigh}.
+ * @category Dense decompositions
+ */
 export interface EighOptions {
   /** Compute the eigenvalues only, not the eigenvectors (default `false`). */
   valuesOnly?: boolean;
@@ -30,7 +33,10 @@ export interface EighOptions {
   symmetryTolerance?: number;
 }
 
-/** Eigenpairs from {@link eigh}. */
+/**
+ * Eigenpairs from {@link eigh}.
+ * @category Dense decompositions
+ */
 export interface EighResult {
   /** The `k` largest eigenvalues, in descending order (`k = top`, default `n`). */
   values: Float64Array;
@@ -38,7 +44,10 @@ export interface EighResult {
   vectors: Matrix;
 }
 
-/** Eigenvalues alone, from {@link eigh} with `valuesOnly: true`. */
+/**
+ * Eigenvalues alone, from {@link eigh} with `valuesOnly: true`.
+ * @category Dense decompositions
+ */
 export interface EighValuesResult {
   /** The `k` largest eigenvalues, in descending order (`k = top`, default `n`). */
   values: Float64Array;
@@ -75,6 +84,7 @@ export interface EighValuesResult {
  * console.log(Array.from(values, round)); // [3, 1]
  * console.log(toRows(vectors).map((r) => r.map((x) => round(Math.abs(x))))); // [[0.7071, 0.7071], [0.7071, 0.7071]]
  * ```
+ * @category Dense decompositions
  */
 export function eigh(a: Matrix, options?: EighOptions & { valuesOnly?: false }): EighResult;
 /**

@@ -33,6 +33,7 @@ import { applyQTransposeInPlace, blockFactorsFor, householderQrInPlace } from '.
  * const x = lstsq(fromRows([[1, 0], [1, 1], [1, 2]]), fromRows([[1], [3], [5]]));
  * console.log(toRows(x)); // ≈ [[1.0], [2.0]]
  * ```
+ * @category Dense decompositions
  */
 export function lstsq(a: Matrix, b: Matrix): Matrix {
   const [m, n] = assertMatrix('lstsq', 'a', a);

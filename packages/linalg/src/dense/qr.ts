@@ -16,16 +16,23 @@ const blockFactorSpace = new Workspace();
  * Which factors {@link qr} returns: `'reduced'` (thin, `Q` is `m x k`, `R` is
  * `k x n`, `k = min(m, n)`), `'complete'` (`Q` is `m x m`, `R` is `m x n`) or
  * `'r'` (only the `k x n` `R` of the reduced decomposition; `Q` is not formed).
+ * @category Dense decompositions
  */
 export type QrMode = 'reduced' | 'complete' | 'r';
 
-/** Options of {@link qr}. */
+/**
+ * Options of {@link qr}.
+ * @category Dense decompositions
+ */
 export interface QrOptions {
   /** Factors to return (default `'reduced'`). */
   mode?: QrMode;
 }
 
-/** Both factors of `A = Q·R`, from {@link qr} with mode `'reduced'` or `'complete'`. */
+/**
+ * Both factors of `A = Q·R`, from {@link qr} with mode `'reduced'` or `'complete'`.
+ * @category Dense decompositions
+ */
 export interface QrResult {
   /** `m x k` (reduced) or `m x m` (complete) matrix with orthonormal columns, column-major storage. */
   q: Matrix;
@@ -33,7 +40,10 @@ export interface QrResult {
   r: Matrix;
 }
 
-/** The triangular factor alone, from {@link qr} with mode `'r'`. */
+/**
+ * The triangular factor alone, from {@link qr} with mode `'r'`.
+ * @category Dense decompositions
+ */
 export interface QrROnlyResult {
   /** Always `null`: `Q` is not formed in mode `'r'`. */
   q: null;
@@ -67,6 +77,7 @@ export interface QrROnlyResult {
  * console.log(toRows(r)); // ≈ [[5.0, 2.2], [0.0, 0.4]]
  * console.log(q.shape); // [2, 2]
  * ```
+ * @category Dense decompositions
  */
 export function qr(a: Matrix, options?: { mode?: 'reduced' | 'complete' }): QrResult;
 /**

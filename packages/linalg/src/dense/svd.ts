@@ -8,7 +8,10 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { assertFinite, assertMatrix } from '../core/validate.js';
 import { tallSvdInto } from './svd-kernel.js';
 
-/** Options of {@link svd}. */
+/**
+ * Options of {@link svd}.
+ * @category Dense decompositions
+ */
 export interface SvdOptions {
   /**
    * Return square `U` (`m x m`) and `V` (`n x n`) instead of the thin factors
@@ -19,7 +22,10 @@ export interface SvdOptions {
   valuesOnly?: boolean;
 }
 
-/** Factors from {@link svd}, `k = min(m, n)`. */
+/**
+ * Factors from {@link svd}, `k = min(m, n)`.
+ * @category Dense decompositions
+ */
 export interface SvdResult {
   /** `m x k` (thin) or `m x m` (full) matrix with orthonormal columns, the left singular vectors (column-major storage). */
   u: Matrix;
@@ -29,7 +35,10 @@ export interface SvdResult {
   v: Matrix;
 }
 
-/** Singular values alone, from {@link svd} with `valuesOnly: true`. */
+/**
+ * Singular values alone, from {@link svd} with `valuesOnly: true`.
+ * @category Dense decompositions
+ */
 export interface SvdValuesResult {
   /** The `min(m, n)` singular values, descending, non-negative. */
   s: Float64Array;
@@ -62,6 +71,7 @@ export interface SvdValuesResult {
  * console.log([u.shape, v.shape]); // [[3, 2], [2, 2]]
  * console.log(toRows(v).map((r) => r.map((x) => round(Math.abs(x))))); // [[1, 0], [0, 1]]
  * ```
+ * @category Dense decompositions
  */
 export function svd(a: Matrix, options?: SvdOptions & { valuesOnly?: false }): SvdResult;
 /**

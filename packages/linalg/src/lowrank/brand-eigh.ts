@@ -35,10 +35,14 @@ const EPS = 2.220446049250313e-16;
  * const mode: BrandResidual = 'stable';
  * console.log(mode); // stable
  * ```
+ * @category Low-rank and online decompositions
  */
 export type BrandResidual = 'stable' | 'naive';
 
-/** Options of {@link brandEighUpdate}. */
+/**
+ * Options of {@link brandEighUpdate}.
+ * @category Low-rank and online decompositions
+ */
 export interface BrandEighOptions extends OrthonormalityOptions {
   /** Factor `ρ ≥ 0` applied to the previous eigenvalues (default `1`; `ρ` of an exponential average). */
   decay?: number;
@@ -97,6 +101,7 @@ export interface BrandEighOptions extends OrthonormalityOptions {
  * k = brandEighUpdate(k, fromRows([[0], [1], [0]]), { decay: 0.5 }); // 2·e1e1ᵀ + e2e2ᵀ
  * console.log(Array.from(k.values).map((x) => +x.toFixed(12))); // [2, 1]
  * ```
+ * @category Low-rank and online decompositions
  */
 export function brandEighUpdate(
   prev: LowRankEigen,

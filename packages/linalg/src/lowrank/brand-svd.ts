@@ -17,7 +17,10 @@ import type { LeftSvd, LowRankSvd } from './types.js';
 
 const EPS = 2.220446049250313e-16;
 
-/** Options of {@link brandSvdUpdate} and {@link svdAppendColumns}. */
+/**
+ * Options of {@link brandSvdUpdate} and {@link svdAppendColumns}.
+ * @category Low-rank and online decompositions
+ */
 export interface SvdUpdateOptions extends OrthonormalityOptions {
   /** Factor `ρ ≥ 0` applied to the previous singular values (default `1`; a forgetting factor). */
   decay?: number;
@@ -57,6 +60,7 @@ export interface SvdUpdateOptions extends OrthonormalityOptions {
  * const y = brandSvdUpdate(x, fromRows([[0], [1]]), fromRows([[1], [0], [0]])); // + e2·e1ᵀ
  * console.log(Array.from(y.s).map((t) => +t.toFixed(12))); // [3, 1]
  * ```
+ * @category Low-rank and online decompositions
  */
 export function brandSvdUpdate(
   prev: LowRankSvd,
@@ -123,6 +127,7 @@ export function brandSvdUpdate(
  * console.log(Array.from(x.s).map((t) => +t.toFixed(12))); // [4, 3]
  * console.log(x.v.shape); // [2, 2]
  * ```
+ * @category Low-rank and online decompositions
  */
 export function svdAppendColumns(
   prev: LowRankSvd,

@@ -21,10 +21,14 @@ import type { OrthonormalityOptions } from './orthogonality.js';
  * const side: SolveSide = 'right';
  * console.log(side); // right
  * ```
+ * @category Low-rank and online decompositions
  */
 export type SolveSide = 'left' | 'right';
 
-/** Options of {@link lowRankSolve}. */
+/**
+ * Options of {@link lowRankSolve}.
+ * @category Low-rank and online decompositions
+ */
 export interface LowRankSolveOptions extends OrthonormalityOptions {
   /** Apply the inverse on the left (default) or on the right of `m`. */
   side?: SolveSide;
@@ -60,6 +64,7 @@ export interface LowRankSolveOptions extends OrthonormalityOptions {
  * const x = lowRankSolve(new Float64Array([3]), fromRows([[1], [0]]), 1, fromRows([[4], [2]]));
  * console.log(toRows(x)); // [[1], [2]]
  * ```
+ * @category Low-rank and online decompositions
  */
 export function lowRankSolve(
   values: Float64Array,

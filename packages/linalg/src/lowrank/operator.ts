@@ -32,6 +32,7 @@ import { gemmUnchecked } from '../blas/gemm.js';
  * };
  * console.log(Array.from(rsvd(op, 2, { seed: 1 }).s).map(Math.round)); // [4, 1]
  * ```
+ * @category Low-rank and online decompositions
  */
 export interface LinearOperator {
   /** Number of rows of `A` (the length of `A·x`). */

@@ -33,6 +33,7 @@ const PROBE_SEED = 0x0b5e55ed;
  * import { eye, orthogonalityLoss } from '@bkfac/linalg';
  * console.log(orthogonalityLoss(eye(3))); // 0
  * ```
+ * @category Low-rank and online decompositions
  */
 export function orthogonalityLoss(vectors: Matrix): number {
   assertMatrix('orthogonalityLoss', 'vectors', vectors);
@@ -58,6 +59,7 @@ export function orthogonalityLoss(vectors: Matrix): number {
  * const drifted = fromRows([[1, 1e-6], [0, 1], [0, 0]]);
  * console.log(orthogonalityLoss(reorthonormalize(drifted)) < 1e-15); // true
  * ```
+ * @category Low-rank and online decompositions
  */
 export function reorthonormalize(vectors: Matrix): Matrix {
   const [d, r] = assertMatrix('reorthonormalize', 'vectors', vectors);
@@ -93,6 +95,7 @@ export function orthogonalityLossUnchecked(v: Matrix): number {
  * result silently wrong). Long update streams keep their loss far below the
  * default tolerance (~3e-12 after 5,000 Brand updates in the benchmark); call
  * {@link reorthonormalize} if a basis from elsewhere fails the check.
+ * @category Low-rank and online decompositions
  */
 export interface OrthonormalityOptions {
   /** How the basis is checked (default `'probe'`, see {@link OrthonormalityCheck}). */

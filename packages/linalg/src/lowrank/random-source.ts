@@ -18,6 +18,7 @@ import type { Rng } from '../random/rng.js';
  * const source: RandomSource = { rng: createRng(5) };
  * console.log(rangeFinder(eye(4), 2, source).shape); // [4, 2]
  * ```
+ * @category Low-rank and online decompositions
  */
 export interface RandomSource {
   /** Seed of a fresh generator (a safe integer). Mutually exclusive with `rng`. */

@@ -13,7 +13,10 @@ import type { CheckedOperator, LinearOperator } from './operator.js';
 import { resolveRng } from './random-source.js';
 import type { RandomSource } from './random-source.js';
 
-/** Options of {@link rangeFinder}. */
+/**
+ * Options of {@link rangeFinder}.
+ * @category Low-rank and online decompositions
+ */
 export interface RangeFinderOptions extends RandomSource {
   /**
    * Subspace iterations `p` (default `0`): each applies `Aᵀ` then `A`,
@@ -43,6 +46,7 @@ export interface RangeFinderOptions extends RandomSource {
  * console.log(q.shape); // [6, 3]
  * console.log(orthogonalityLoss(q) < 1e-14); // true
  * ```
+ * @category Low-rank and online decompositions
  */
 export function rangeFinder(
   a: Matrix | LinearOperator,

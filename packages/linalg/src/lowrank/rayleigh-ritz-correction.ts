@@ -18,7 +18,10 @@ import type { RandomSource } from './random-source.js';
 import { ritzRotation } from './ritz.js';
 import type { LowRankEigen } from './types.js';
 
-/** Options of {@link rayleighRitzCorrection}. */
+/**
+ * Options of {@link rayleighRitzCorrection}.
+ * @category Low-rank and online decompositions
+ */
 export interface RayleighRitzCorrectionOptions extends RandomSource, OrthonormalityOptions {
   /**
    * Fraction `φ ∈ [0, 1]` of the `m` pairs to correct: `s = round(φ·m + 1)`
@@ -56,6 +59,7 @@ export interface RayleighRitzCorrectionOptions extends RandomSource, Orthonormal
  * const fixed = rayleighRitzCorrection(stale, k, { indices: [0, 1] });
  * console.log(Array.from(fixed.values)); // [5, 3]
  * ```
+ * @category Low-rank and online decompositions
  */
 export function rayleighRitzCorrection(
   representation: LowRankEigen,

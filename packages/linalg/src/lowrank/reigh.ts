@@ -28,10 +28,14 @@ import { ritzRotation } from './ritz.js';
  * const method: ReighMethod = 'svd';
  * console.log(method); // svd
  * ```
+ * @category Low-rank and online decompositions
  */
 export type ReighMethod = 'rayleigh-ritz' | 'svd';
 
-/** Options of {@link reigh}. */
+/**
+ * Options of {@link reigh}.
+ * @category Low-rank and online decompositions
+ */
 export interface ReighOptions extends RandomSource {
   /** Extra sketch columns beyond `rank` (default `10`). */
   oversample?: number;
@@ -66,6 +70,7 @@ export interface ReighOptions extends RandomSource {
  * const { values } = reigh(a, 2, { seed: 3, oversample: 1 });
  * console.log(Array.from(values).map((x) => +x.toFixed(10))); // [4.6180339887, 2.3819660113]
  * ```
+ * @category Low-rank and online decompositions
  */
 export function reigh(
   a: Matrix | LinearOperator,

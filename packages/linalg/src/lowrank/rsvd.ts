@@ -12,7 +12,10 @@ import { sketchFor } from './range-finder.js';
 import type { LowRankSvd } from './types.js';
 import { leadingColumns } from './blocks.js';
 
-/** Options of {@link rsvd}. */
+/**
+ * Options of {@link rsvd}.
+ * @category Low-rank and online decompositions
+ */
 export interface RsvdOptions extends RandomSource {
   /** Extra sketch columns `o` beyond `rank` (default `10`); the sketch has `min(rank + o, rows, cols)` columns. */
   oversample?: number;
@@ -44,6 +47,7 @@ export interface RsvdOptions extends RandomSource {
  * const { s } = rsvd(a, 2, { seed: 7 });
  * console.log(Array.from(s).map((x) => +x.toFixed(12))); // [3, 2]
  * ```
+ * @category Low-rank and online decompositions
  */
 export function rsvd(
   a: Matrix | LinearOperator,

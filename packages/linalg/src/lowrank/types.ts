@@ -15,6 +15,7 @@ import type { Matrix } from '../core/matrix.js';
  * const k = brandEighUpdate(empty, fromRows([[1], [0], [0]]));
  * console.log(Array.from(k.values)); // [1]
  * ```
+ * @category Low-rank and online decompositions
  */
 export interface LowRankEigen {
   /** Eigenvalues, length `r`, descending. */
@@ -34,6 +35,7 @@ export interface LowRankEigen {
  * const x = brandSvdUpdate(empty, fromRows([[2], [0]]), fromRows([[1], [0], [0]]));
  * console.log(Array.from(x.s).map((t) => +t.toFixed(12))); // [2]
  * ```
+ * @category Low-rank and online decompositions
  */
 export interface LowRankSvd {
   /** `m x k` left singular vectors (orthonormal columns). */
@@ -55,6 +57,7 @@ export interface LowRankSvd {
  * const pca = svdAppendColumns(empty, fromRows([[3, 0], [0, 4]]));
  * console.log(Array.from(pca.s).map((t) => +t.toFixed(12))); // [4, 3]
  * ```
+ * @category Low-rank and online decompositions
  */
 export interface LeftSvd {
   /** `m x k` left singular vectors (orthonormal columns). */
@@ -76,5 +79,6 @@ export interface LeftSvd {
  * const check: OrthonormalityCheck = 'full';
  * console.log(check); // full
  * ```
+ * @category Low-rank and online decompositions
  */
 export type OrthonormalityCheck = 'probe' | 'full' | 'off';

@@ -9,7 +9,10 @@ import { zeros } from '../core/matrix.js';
 import type { Matrix, StorageOrder } from '../core/matrix.js';
 import { checkDimension } from '../core/matrix.js';
 
-/** Serialisable generator state: four 32-bit words and a cached normal deviate (or `null`). */
+/**
+ * Serialisable generator state: four 32-bit words and a cached normal deviate (or `null`).
+ * @category Random
+ */
 export interface RngState {
   /** xoshiro128** state words (unsigned 32-bit integers, not all zero). */
   readonly words: readonly [number, number, number, number];
@@ -17,7 +20,10 @@ export interface RngState {
   readonly spareNormal: number | null;
 }
 
-/** A seeded generator. Every randomized routine in bkfac takes one (or a seed). */
+/**
+ * A seeded generator. Every randomized routine in bkfac takes one (or a seed).
+ * @category Random
+ */
 export interface Rng {
   /** Uniform double in `[0, 1)` with 53 random bits. */
   next(): number;
@@ -46,6 +52,7 @@ export interface Rng {
  * const a = rng.normal();
  * console.log(createRng(saved).normal() === a); // true
  * ```
+ * @category Random
  */
 export function createRng(seed: number | RngState): Rng {
   const s = new Uint32Array(4);
@@ -155,6 +162,7 @@ export function createRng(seed: number | RngState): Rng {
  * const omega = gaussianMatrix(100, 10, createRng(7));
  * console.log(omega.shape); // [100, 10]
  * ```
+ * @category Random
  */
 export function gaussianMatrix(
   m: number,

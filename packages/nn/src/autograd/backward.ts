@@ -6,7 +6,10 @@ import type { Matrix } from '@bkfac/linalg';
 import { InvalidArgumentError, ShapeError, fromArray } from '@bkfac/linalg';
 import type { BackwardContext, Tensor } from './tensor.js';
 
-/** Options of {@link backward}. */
+/**
+ * Options of {@link backward}.
+ * @category Autograd
+ */
 export interface BackwardOptions {
   /** Accumulate into leaf variables' `grad` (default `true`); `false` runs a propagation-only pass. */
   parameterGradients?: boolean;
@@ -32,6 +35,7 @@ export interface BackwardOptions {
  * backward(squaredErrorLoss(y, fromRows([[0], [0]])));
  * console.log(w.grad?.get(0, 0)); // 10
  * ```
+ * @category Autograd
  */
 export function backward(root: Tensor, options: BackwardOptions = {}): void {
   const [m, n] = root.value.shape as [number, number];

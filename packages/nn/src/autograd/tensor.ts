@@ -7,7 +7,10 @@ import type { Matrix } from '@bkfac/linalg';
 import { assertMatrix } from '@bkfac/linalg';
 import { addInPlace } from './elementwise.js';
 
-/** What a backward pass computes (see {@link backward}). */
+/**
+ * What a backward pass computes (see {@link backward}).
+ * @category Autograd
+ */
 export interface BackwardContext {
   /** Accumulate gradients into leaf variables (parameters); `false` only propagates through the graph. */
   readonly parameterGradients: boolean;
@@ -36,6 +39,7 @@ export type BackwardStep = (output: Tensor, ctx: BackwardContext) => void;
  * const t = constant(fromRows([[1, 2]]));
  * console.log([t.value.shape, t.requiresGrad]); // [[1, 2], false]
  * ```
+ * @category Autograd
  */
 export class Tensor {
   /** The value, a 2-D float64 matrix. */
@@ -81,6 +85,7 @@ export class Tensor {
  * import { variable } from '@bkfac/nn';
  * console.log(variable(zeros(2, 3)).requiresGrad); // true
  * ```
+ * @category Autograd
  */
 export function variable(value: Matrix): Tensor {
   assertMatrix('variable', 'value', value);
@@ -100,6 +105,7 @@ export function variable(value: Matrix): Tensor {
  * import { constant } from '@bkfac/nn';
  * console.log(constant(zeros(2, 3)).requiresGrad); // false
  * ```
+ * @category Autograd
  */
 export function constant(value: Matrix): Tensor {
   assertMatrix('constant', 'value', value);

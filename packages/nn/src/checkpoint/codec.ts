@@ -31,6 +31,7 @@ const PREFIX = 16; // magic (8) + header length (4) + checksum (4)
  * const back = decodeTree(encodeTree({ step: 3, w: new Float64Array([-0, NaN]) })) as { w: Float64Array };
  * console.log(Object.is(back.w[0], -0)); // true
  * ```
+ * @category Checkpoints
  */
 export function encodeTree(value: unknown): Uint8Array {
   const chunks: Uint8Array[] = [];
@@ -115,6 +116,7 @@ export function encodeTree(value: unknown): Uint8Array {
  * import { decodeTree, encodeTree } from '@bkfac/nn';
  * console.log(decodeTree(encodeTree([1, 'a', null]))); // [1, "a", null]
  * ```
+ * @category Checkpoints
  */
 export function decodeTree(bytes: Uint8Array, source = 'buffer'): unknown {
   const fail = (detail: string): never => {

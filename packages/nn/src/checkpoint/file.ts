@@ -28,6 +28,7 @@ import { ensureWritableFolder, readFileFor } from './files.js';
  * saveCheckpoint(path, { step: 1 });
  * console.log(loadCheckpoint(path)); // {"step": 1}
  * ```
+ * @category Checkpoints
  */
 export function saveCheckpoint(path: string, value: unknown): void {
   const fn = 'saveCheckpoint';
@@ -67,6 +68,7 @@ export function saveCheckpoint(path: string, value: unknown): void {
  * saveCheckpoint(path, [new Float64Array([1.5])]);
  * console.log(loadCheckpoint(path)); // [[1.5]]
  * ```
+ * @category Checkpoints
  */
 export function loadCheckpoint(path: string): unknown {
   return decodeTree(readFileFor('loadCheckpoint', path), path);

@@ -8,7 +8,10 @@ import type { Dataset } from './dataset.js';
 import type { SamplerOptions } from './sampler.js';
 import { BatchSampler } from './sampler.js';
 
-/** A mini-batch of inputs and labels. */
+/**
+ * A mini-batch of inputs and labels.
+ * @category Data
+ */
 export interface LabelledBatch {
   /** `k x d` inputs (a view into a reused buffer, valid until the next batch). */
   readonly x: Matrix;
@@ -40,7 +43,10 @@ export class BatchBuffer {
   }
 }
 
-/** Options of {@link batches}: a sampler configuration plus the number of epochs. */
+/**
+ * Options of {@link batches}: a sampler configuration plus the number of epochs.
+ * @category Data
+ */
 export interface BatchesOptions extends SamplerOptions {
   /** Epochs to iterate (default `1`). */
   epochs?: number;
@@ -60,6 +66,7 @@ export interface BatchesOptions extends SamplerOptions {
  * const ds = arrayDataset(fromRows([[1], [2], [3]]), [0, 1, 0], 2);
  * console.log([...batches(ds, { batchSize: 2, seed: 1 })].length); // 2
  * ```
+ * @category Data
  */
 export function* batches(dataset: Dataset, options: BatchesOptions): Generator<LabelledBatch> {
   const epochs = assertInteger('batches', 'options.epochs', options.epochs ?? 1, 0);

@@ -14,7 +14,10 @@ import {
 } from '@bkfac/linalg';
 import { assertLabels } from '../validate.js';
 
-/** A labelled classification dataset that can copy any subset of its rows into a batch. */
+/**
+ * A labelled classification dataset that can copy any subset of its rows into a batch.
+ * @category Data
+ */
 export interface Dataset {
   /** Number of examples `N`. */
   readonly size: number;
@@ -31,7 +34,10 @@ export interface Dataset {
   gather(indices: ArrayLike<number>, x: Matrix, labels: Int32Array): void;
 }
 
-/** Per-feature affine normalisation `(v − mean) / std`. */
+/**
+ * Per-feature affine normalisation `(v − mean) / std`.
+ * @category Data
+ */
 export interface Normalization {
   /** Subtracted from every input value. */
   readonly mean: number;
@@ -39,10 +45,16 @@ export interface Normalization {
   readonly std: number;
 }
 
-/** The usual MNIST pixel statistics: mean 0.1307 and std 0.3081 of pixel/255. */
+/**
+ * The usual MNIST pixel statistics: mean 0.1307 and std 0.3081 of pixel/255.
+ * @category Data
+ */
 export const MNIST_NORMALIZATION: Normalization = { mean: 0.1307, std: 0.3081 };
 
-/** Contents of {@link imageDataset}. */
+/**
+ * Contents of {@link imageDataset}.
+ * @category Data
+ */
 export interface ImageDatasetOptions {
   /** `N·d` raw pixel bytes, example after example. */
   readonly pixels: Uint8Array;
@@ -72,6 +84,7 @@ export interface ImageDatasetOptions {
  * ds.gather([0], x, new Int32Array(1));
  * console.log(x.get(0, 1)); // 1
  * ```
+ * @category Data
  */
 export function imageDataset(options: ImageDatasetOptions): Dataset {
   const fn = 'imageDataset';
@@ -129,6 +142,7 @@ export function imageDataset(options: ImageDatasetOptions): Dataset {
  * import { arrayDataset } from '@bkfac/nn';
  * console.log(arrayDataset(fromRows([[1, 2], [3, 4]]), [0, 1], 2).size); // 2
  * ```
+ * @category Data
  */
 export function arrayDataset(x: Matrix, labels: ArrayLike<number>, classes: number): Dataset {
   const fn = 'arrayDataset';

@@ -5,7 +5,10 @@
  */
 import { DataFormatError } from '../errors.js';
 
-/** A parsed IDX file: its dimensions and its payload (row-major, last dimension fastest). */
+/**
+ * A parsed IDX file: its dimensions and its payload (row-major, last dimension fastest).
+ * @category Data
+ */
 export interface IdxArray {
   /** Sizes of each dimension, e.g. `[60000, 28, 28]` for MNIST training images. */
   readonly dims: readonly number[];
@@ -31,6 +34,7 @@ const UNSIGNED_BYTE = 0x08;
  * console.log(parseIdx(file).dims); // [3]
  * console.log(parseIdx(file).data); // [7, 8, 9]
  * ```
+ * @category Data
  */
 export function parseIdx(bytes: Uint8Array, source = 'buffer'): IdxArray {
   const fail = (detail: string): never => {

@@ -11,7 +11,10 @@ import type { Dataset, Normalization } from './dataset.js';
 import { MNIST_NORMALIZATION, imageDataset } from './dataset.js';
 import { parseIdx } from './idx.js';
 
-/** Options of {@link loadMnist}. */
+/**
+ * Options of {@link loadMnist}.
+ * @category Data
+ */
 export interface MnistOptions {
   /** `'train'` (60,000 digits) or `'test'` (10,000 digits). */
   split: 'train' | 'test';
@@ -43,6 +46,7 @@ const FILES = {
  * const test = loadMnist({ split: 'test', limit: 100 });
  * console.log([test.size, test.features, test.classes]); // [100, 784, 10]
  * ```
+ * @category Data
  */
 export function loadMnist(options: MnistOptions): Dataset {
   const fn = 'loadMnist';

@@ -18,6 +18,7 @@ import { InvalidArgumentError, assertInteger, createRng } from '@bkfac/linalg';
  * import { shuffleInPlace } from '@bkfac/nn';
  * console.log(shuffleInPlace([1, 2, 3], createRng(1)).sort()); // [1, 2, 3]
  * ```
+ * @category Data
  */
 export function shuffleInPlace<T extends number[] | Uint32Array | Int32Array | Float64Array>(
   array: T,
@@ -32,7 +33,10 @@ export function shuffleInPlace<T extends number[] | Uint32Array | Int32Array | F
   return array;
 }
 
-/** Saved position of a {@link BatchSampler}: restore it to continue the same stream. */
+/**
+ * Saved position of a {@link BatchSampler}: restore it to continue the same stream.
+ * @category Data
+ */
 export interface SamplerState {
   /** Number of examples. */
   readonly size: number;
@@ -52,7 +56,10 @@ export interface SamplerState {
   readonly rng: RngState;
 }
 
-/** Options of {@link BatchSampler}. */
+/**
+ * Options of {@link BatchSampler}.
+ * @category Data
+ */
 export interface SamplerOptions {
   /** Examples per batch (the last batch of an epoch may be smaller unless `dropLast`). */
   batchSize: number;
@@ -64,7 +71,10 @@ export interface SamplerOptions {
   dropLast?: boolean;
 }
 
-/** One mini-batch of example indices. */
+/**
+ * One mini-batch of example indices.
+ * @category Data
+ */
 export interface IndexBatch {
   /** 0-based epoch the batch belongs to. */
   readonly epoch: number;
@@ -86,6 +96,7 @@ export interface IndexBatch {
  * const s = new BatchSampler(5, { batchSize: 2, seed: 1 });
  * console.log([s.next(), s.next(), s.next()].map((b) => b.indices.length)); // [2, 2, 1]
  * ```
+ * @category Data
  */
 export class BatchSampler {
   /** Batches per epoch. */

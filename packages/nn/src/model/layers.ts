@@ -3,7 +3,10 @@
  * @module
  */
 
-/** Fully connected layer `y = W x + b` (`b` omitted when `bias` is `false`). */
+/**
+ * Fully connected layer `y = W x + b` (`b` omitted when `bias` is `false`).
+ * @category Model
+ */
 export interface LinearSpec {
   /** Discriminant. */
   readonly type: 'linear';
@@ -15,13 +18,19 @@ export interface LinearSpec {
   readonly bias?: boolean;
 }
 
-/** Element-wise activation: `relu` (`max(x, 0)`) or `tanh`. */
+/**
+ * Element-wise activation: `relu` (`max(x, 0)`) or `tanh`.
+ * @category Model
+ */
 export interface ActivationSpec {
   /** Which activation. */
   readonly type: 'relu' | 'tanh';
 }
 
-/** Inverted dropout with drop probability `rate` (active only in training). */
+/**
+ * Inverted dropout with drop probability `rate` (active only in training).
+ * @category Model
+ */
 export interface DropoutSpec {
   /** Discriminant. */
   readonly type: 'dropout';
@@ -29,10 +38,16 @@ export interface DropoutSpec {
   readonly rate: number;
 }
 
-/** One layer of a {@link Sequential} model, as plain (serialisable) data. */
+/**
+ * One layer of a {@link Sequential} model, as plain (serialisable) data.
+ * @category Model
+ */
 export type LayerSpec = LinearSpec | ActivationSpec | DropoutSpec;
 
-/** A Linear layer of a model, as the optimizers and K-factors see it. */
+/**
+ * A Linear layer of a model, as the optimizers and K-factors see it.
+ * @category Model
+ */
 export interface LinearLayerInfo {
   /** Key of its weight `W̃ = [W, b]` (`outFeatures x (inFeatures + 1)`) in the parameters. */
   readonly key: string;

@@ -10,6 +10,7 @@ import { addInPlace } from '../autograd/elementwise.js';
 /**
  * Named parameter matrices (also used for gradients and updates, which share
  * the keys and shapes). Linear layers store `W̃ = [W, b]` as one matrix.
+ * @category Model
  */
 export type Params = Readonly<Record<string, Matrix>>;
 
@@ -24,6 +25,7 @@ export type Params = Readonly<Record<string, Matrix>>;
  * import { zerosLike } from '@bkfac/nn';
  * console.log(zerosLike({ w: eye(2) }).w.get(0, 0)); // 0
  * ```
+ * @category Model
  */
 export function zerosLike(params: Params): Record<string, Matrix> {
   const out: Record<string, Matrix> = {};
@@ -43,6 +45,7 @@ export function zerosLike(params: Params): Record<string, Matrix> {
  * const p = { w: eye(2) };
  * console.log(cloneParams(p).w !== p.w); // true
  * ```
+ * @category Model
  */
 export function cloneParams(params: Params): Record<string, Matrix> {
   const out: Record<string, Matrix> = {};
@@ -66,6 +69,7 @@ export function cloneParams(params: Params): Record<string, Matrix> {
  * import { applyUpdates } from '@bkfac/nn';
  * console.log(applyUpdates({ w: eye(1) }, { w: eye(1) }).w.get(0, 0)); // 2
  * ```
+ * @category Model
  */
 export function applyUpdates(params: Params, updates: Params): Record<string, Matrix> {
   assertSameStructure('applyUpdates', 'updates', params, updates);
@@ -87,6 +91,7 @@ export function applyUpdates(params: Params, updates: Params): Record<string, Ma
  * applyUpdatesInPlace(p, { w: eye(1) });
  * console.log(p.w.get(0, 0)); // 2
  * ```
+ * @category Model
  */
 export function applyUpdatesInPlace(params: Params, updates: Params): void {
   assertSameStructure('applyUpdatesInPlace', 'updates', params, updates);

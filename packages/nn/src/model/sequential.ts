@@ -28,7 +28,10 @@ import { assertNonEmpty } from '../validate.js';
 import type { LayerSpec, LinearLayerInfo } from './layers.js';
 import type { Params } from './params.js';
 
-/** A mini-batch: inputs and either class labels or regression targets. */
+/**
+ * A mini-batch: inputs and either class labels or regression targets.
+ * @category Model
+ */
 export interface Batch {
   /** `n x d_in` inputs. */
   readonly x: Matrix;
@@ -38,7 +41,10 @@ export interface Batch {
   readonly targets?: Matrix;
 }
 
-/** The two matrices a Linear layer hands to its K-factors for one batch. */
+/**
+ * The two matrices a Linear layer hands to its K-factors for one batch.
+ * @category Model
+ */
 export interface LayerCurvature {
   /** `X̃ = [X, 1]`, `n x d_A`: `A = X̃ᵀX̃ / n`. */
   readonly input: Matrix;
@@ -51,20 +57,30 @@ export interface LayerCurvature {
   readonly fisherOutputGrad: Matrix | null;
 }
 
-/** Curvature statistics of every Linear layer, keyed like the parameters. */
+/**
+ * Curvature statistics of every Linear layer, keyed like the parameters.
+ * @category Model
+ */
 export type Curvature = Readonly<Record<string, LayerCurvature>>;
 
 /**
  * Which Fisher the captured `E` belongs to: `'empirical'` back-propagates the
  * true labels (the same pass as the gradient); `'true'` adds a second backward
  * pass from labels sampled from the model's own predictive distribution.
+ * @category Model
  */
 export type FisherType = 'empirical' | 'true';
 
-/** Loss of a {@link Sequential} model. */
+/**
+ * Loss of a {@link Sequential} model.
+ * @category Model
+ */
 export type LossKind = 'cross-entropy' | 'squared-error';
 
-/** Options of {@link Sequential.lossAndGradients}. */
+/**
+ * Options of {@link Sequential.lossAndGradients}.
+ * @category Model
+ */
 export interface LossOptions {
   /** `'cross-entropy'` (default; needs `batch.labels`) or `'squared-error'` (needs `batch.targets`). */
   loss?: LossKind;
@@ -78,7 +94,10 @@ export interface LossOptions {
   skipGradients?: readonly string[];
 }
 
-/** Result of {@link Sequential.lossAndGradients}. */
+/**
+ * Result of {@link Sequential.lossAndGradients}.
+ * @category Model
+ */
 export interface LossAndGradients {
   /** Batch-mean loss. */
   readonly loss: number;
@@ -90,7 +109,10 @@ export interface LossAndGradients {
   readonly curvature: Curvature | null;
 }
 
-/** Options of {@link Sequential.forward}. */
+/**
+ * Options of {@link Sequential.forward}.
+ * @category Model
+ */
 export interface ForwardOptions {
   /** Dropout active (default `false`). */
   training?: boolean;
@@ -114,6 +136,7 @@ export interface ForwardOptions {
  * const params = model.init(1);
  * console.log(model.forward(params, zeros(2, 4)).shape); // [2, 3]
  * ```
+ * @category Model
  */
 export class Sequential {
   /** The layers, in order. */
@@ -419,12 +442,16 @@ function requireRng(fn: string, rng: Rng | undefined, purpose: string): Rng {
  * const m = sequential([{ type: 'linear', inFeatures: 2, outFeatures: 1 }]);
  * console.log(m.linearLayers[0]?.key); // linear0
  * ```
+ * @category Model
  */
 export function sequential(layers: readonly LayerSpec[]): Sequential {
   return new Sequential(layers);
 }
 
-/** Options of {@link mlp}. */
+/**
+ * Options of {@link mlp}.
+ * @category Model
+ */
 export interface MlpOptions {
   /** Widths `[d_0, d_1, …, d_L]`: input, hidden layers, output (at least two entries). */
   sizes: readonly number[];
@@ -448,6 +475,7 @@ export interface MlpOptions {
  * import { mlp } from '@bkfac/nn';
  * console.log(mlp({ sizes: [784, 512, 512, 10] }).linearLayers.length); // 3
  * ```
+ * @category Model
  */
 export function mlp(options: MlpOptions): Sequential {
   const { sizes, activation = 'relu', dropout: rate = 0, bias = true } = options;

@@ -17,6 +17,7 @@ import { mapEntries, zipEntries } from '../autograd/elementwise.js';
  * import { constant, relu } from '@bkfac/nn';
  * console.log(toRows(relu(constant(fromRows([[-1, 2]]))).value)); // [[0, 2]]
  * ```
+ * @category Operations
  */
 export function relu(x: Tensor): Tensor {
   const y = mapEntries(x.value, (v) => (v > 0 ? v : 0));
@@ -40,6 +41,7 @@ export function relu(x: Tensor): Tensor {
  * import { constant, tanh } from '@bkfac/nn';
  * console.log(toRows(tanh(constant(fromRows([[0]]))).value)); // [[0]]
  * ```
+ * @category Operations
  */
 export function tanh(x: Tensor): Tensor {
   const y = mapEntries(x.value, Math.tanh);

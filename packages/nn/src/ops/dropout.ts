@@ -24,6 +24,7 @@ import { mapEntries, zipEntries } from '../autograd/elementwise.js';
  * const y = dropout(constant(fromRows([[1, 1, 1, 1]])), 0.5, createRng(1));
  * console.log(y.value.data.every((v) => v === 0 || v === 2)); // true
  * ```
+ * @category Operations
  */
 export function dropout(x: Tensor, rate: number, rng: Rng): Tensor {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {

@@ -12,6 +12,7 @@ import { accumulateGrad, opResult, wantsGrad } from '../autograd/tensor.js';
 /**
  * Where a Linear op leaves the two matrices its K-factors need; fill-in happens
  * during forward (`input`) and backward (`outputGrad`), without extra passes.
+ * @category Operations
  */
 export interface LinearCapture {
   /** `X̃ = [X, 1]` (`n x d_A`; `X` itself without bias), set by the forward pass. */
@@ -20,7 +21,10 @@ export interface LinearCapture {
   outputGrad: Matrix | null;
 }
 
-/** Options of {@link linear}. */
+/**
+ * Options of {@link linear}.
+ * @category Operations
+ */
 export interface LinearOptions {
   /** Whether `weight` carries a bias as its last column (`d_A = d_in + 1`) or not (`d_A = d_in`). */
   bias: boolean;
@@ -51,6 +55,7 @@ export interface LinearOptions {
  * const y = linear(constant(fromRows([[1, 2]])), constant(fromRows([[1, 1, 10]])), { bias: true });
  * console.log(toRows(y.value)); // [[13]]
  * ```
+ * @category Operations
  */
 export function linear(x: Tensor, weight: Tensor, options: LinearOptions): Tensor {
   const dIn = x.value.shape[1]!;

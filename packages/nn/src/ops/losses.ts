@@ -20,6 +20,7 @@ import { assertLabels, assertNonEmpty } from '../validate.js';
  * import { softmax } from '@bkfac/nn';
  * console.log(toRows(softmax(fromRows([[0, 0]])))); // [[0.5, 0.5]]
  * ```
+ * @category Operations
  */
 export function softmax(logits: Matrix): Matrix {
   return softmaxWithLogNormalizers(logits).probabilities;
@@ -68,6 +69,7 @@ function softmaxWithLogNormalizers(logits: Matrix): {
  * const loss = softmaxCrossEntropy(constant(fromRows([[0, 0]])), [1]);
  * console.log(loss.value.get(0, 0).toFixed(4)); // 0.6931
  * ```
+ * @category Operations
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor {
   const [n, c] = logits.value.shape as [number, number];
@@ -104,6 +106,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: ArrayLike<number>): 
  * import { constant, squaredErrorLoss } from '@bkfac/nn';
  * console.log(squaredErrorLoss(constant(fromRows([[3]])), fromRows([[1]])).value.get(0, 0)); // 2
  * ```
+ * @category Operations
  */
 export function squaredErrorLoss(y: Tensor, target: Matrix): Tensor {
   const [n, c] = y.value.shape as [number, number];

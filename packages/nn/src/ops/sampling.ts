@@ -19,6 +19,7 @@ import { softmax } from './losses.js';
  * import { sampleLabels } from '@bkfac/nn';
  * console.log(sampleLabels(fromRows([[0, 1000]]), createRng(1))); // [1]
  * ```
+ * @category Operations
  */
 export function sampleLabels(logits: Matrix, rng: Rng): Int32Array {
   const [n, c] = logits.shape as [number, number];
@@ -47,6 +48,7 @@ export function sampleLabels(logits: Matrix, rng: Rng): Int32Array {
  * import { sampleTargets } from '@bkfac/nn';
  * console.log(sampleTargets(zeros(2, 3), createRng(1)).shape); // [2, 3]
  * ```
+ * @category Operations
  */
 export function sampleTargets(outputs: Matrix, rng: Rng): Matrix {
   const [n, c] = outputs.shape as [number, number];

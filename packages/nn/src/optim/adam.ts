@@ -15,7 +15,10 @@ import {
 } from './base.js';
 import type { Optimizer } from './types.js';
 
-/** Options of {@link adam} and {@link adamw}. */
+/**
+ * Options of {@link adam} and {@link adamw}.
+ * @category Optimizers
+ */
 export interface AdamOptions {
   /** Learning rate `η` or a schedule (default `0.001`). */
   learningRate?: LearningRate;
@@ -29,7 +32,10 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-/** State of {@link adam}: step count and the two moment estimates (row-major, per parameter). */
+/**
+ * State of {@link adam}: step count and the two moment estimates (row-major, per parameter).
+ * @category Optimizers
+ */
 export interface AdamState {
   /** Steps taken `t`. */
   step: number;
@@ -55,6 +61,7 @@ export interface AdamState {
  * const [u] = opt.update({ w: fromRows([[5]]) }, opt.init(p), p);
  * console.log(u.w.get(0, 0).toFixed(6)); // -0.100000
  * ```
+ * @category Optimizers
  */
 export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
   return adamFamily('adam', options, false);
@@ -76,6 +83,7 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
  * const [u] = opt.update({ w: fromRows([[0]]) }, opt.init(p), p);
  * console.log(u.w.get(0, 0)); // -0.1
  * ```
+ * @category Optimizers
  */
 export function adamw(options: AdamOptions = {}): Optimizer<AdamState> {
   return adamFamily('adamw', { weightDecay: 0.01, ...options }, true);

@@ -20,7 +20,10 @@ import type { CurvatureNeeds, Optimizer, StepContext } from './types.js';
 
 const NO_CURVATURE: CurvatureNeeds = { batch: false, statistics: false, skipGradients: [] };
 
-/** A schedule auto-scaled to the effective batch size (the reference's `auto_scale_forGPUs_and_BS`). */
+/**
+ * A schedule auto-scaled to the effective batch size (the reference's `auto_scale_forGPUs_and_BS`).
+ * @category Optimizers
+ */
 export interface ScaledLearningRate {
   /** The schedule over 1-based epochs. */
   readonly schedule: LearningRateSchedule;
@@ -31,6 +34,7 @@ export interface ScaledLearningRate {
 /**
  * A learning rate: a constant, a schedule over epochs, or an auto-scaled
  * schedule.
+ * @category Optimizers
  */
 export type LearningRate = number | LearningRateSchedule | ScaledLearningRate;
 

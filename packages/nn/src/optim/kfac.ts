@@ -33,10 +33,16 @@ import {
 import { sgdKernel } from './sgd.js';
 import type { CurvatureNeeds, Optimizer, StepContext } from './types.js';
 
-/** How a layer's natural gradient is formed: from the dense `∇W` or from the batch factors `(X̃, E)`. */
+/**
+ * How a layer's natural gradient is formed: from the dense `∇W` or from the batch factors `(X̃, E)`.
+ * @category Optimizers
+ */
 export type Preconditioner = 'dense' | 'factored';
 
-/** Time spent by one K-FAC step in its two kinds of work, summed over layers. */
+/**
+ * Time spent by one K-FAC step in its two kinds of work, summed over layers.
+ * @category Optimizers
+ */
 export interface KfacTiming {
   /** Milliseconds in K-factor updates (averages, decompositions, Brand steps). */
   readonly factorsMs: number;
@@ -44,7 +50,10 @@ export interface KfacTiming {
   readonly preconditionMs: number;
 }
 
-/** Options of {@link kfacOptimizer}. */
+/**
+ * Options of {@link kfacOptimizer}.
+ * @category Optimizers
+ */
 export interface KfacOptions {
   /** Parameter keys of the Linear layers to precondition (e.g. `model.linearLayers.map((l) => l.key)`); other parameters get the plain update. */
   layers: readonly string[];
@@ -69,7 +78,10 @@ export interface KfacOptions {
   profile?: (timing: KfacTiming) => void;
 }
 
-/** State of a K-FAC-family optimizer: plain data (K-factors included). */
+/**
+ * State of a K-FAC-family optimizer: plain data (K-factors included).
+ * @category Optimizers
+ */
 export interface KfacState {
   /** Steps taken `t`. */
   step: number;
@@ -102,6 +114,7 @@ const REFERENCE_LEARNING_RATE: LearningRate = { kind: 'exp', initial: 0.3, rate:
  * const opt = kfacOptimizer('b-kfac', { layers: model.linearLayers.map((l) => l.key), factors: { rank: 64 } });
  * console.log(opt.name); // b-kfac
  * ```
+ * @category Optimizers
  */
 export function kfacOptimizer(strategy: StrategyName, options: KfacOptions): Optimizer<KfacState> {
   const fn = 'kfacOptimizer';

@@ -23,6 +23,7 @@ import type { ScaledLearningRate } from './base.js';
  * import { paperFactorConfig } from '@bkfac/nn';
  * console.log(paperFactorConfig('b-kfac', 64).periods?.brand); // 100
  * ```
+ * @category Optimizers
  */
 export function paperFactorConfig(
   strategy: StrategyName,
@@ -54,6 +55,7 @@ export function paperFactorConfig(
  * import { paperLearningRate } from '@bkfac/nn';
  * console.log(paperLearningRate(128).scaling.batchSize); // 128
  * ```
+ * @category Optimizers
  */
 export function paperLearningRate(batchSize: number): ScaledLearningRate {
   assertInteger('paperLearningRate', 'batchSize', batchSize, 1);

@@ -15,7 +15,10 @@ import {
 } from './base.js';
 import type { Optimizer } from './types.js';
 
-/** Options of {@link sgd}. */
+/**
+ * Options of {@link sgd}.
+ * @category Optimizers
+ */
 export interface SgdOptions {
   /** Learning rate `η` or a schedule (default `0.01`). */
   learningRate?: LearningRate;
@@ -29,7 +32,10 @@ export interface SgdOptions {
   weightDecay?: number;
 }
 
-/** State of {@link sgd}: step count and momentum buffers (row-major, per parameter). */
+/**
+ * State of {@link sgd}: step count and momentum buffers (row-major, per parameter).
+ * @category Optimizers
+ */
 export interface SgdState {
   /** Steps taken. */
   step: number;
@@ -53,6 +59,7 @@ export interface SgdState {
  * const [u] = opt.update({ w: fromRows([[2]]) }, opt.init(p), p);
  * console.log(u.w.get(0, 0)); // -0.2
  * ```
+ * @category Optimizers
  */
 export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
   const fn = 'sgd';

@@ -7,7 +7,10 @@ import type { Matrix } from '@bkfac/linalg';
 import type { Curvature } from '../model/sequential.js';
 import type { Params } from '../model/params.js';
 
-/** Per-step information an optimizer may use besides gradients and parameters. */
+/**
+ * Per-step information an optimizer may use besides gradients and parameters.
+ * @category Optimizers
+ */
 export interface StepContext {
   /** 0-based epoch; drives learning-rate and damping schedules (default `0`). */
   readonly epoch?: number;
@@ -22,6 +25,7 @@ export interface StepContext {
  * serialises into checkpoints.
  *
  * @typeParam S - state type
+ * @category Optimizers
  */
 export interface Optimizer<S = unknown> {
   /** Short name, e.g. `'sgd'` or `'b-kfac'`. */
@@ -78,7 +82,10 @@ export interface Optimizer<S = unknown> {
   needsCurvature(state: S, epoch: number): CurvatureNeeds;
 }
 
-/** What an optimizer step consumes from the backward pass (see {@link Optimizer.needsCurvature}). */
+/**
+ * What an optimizer step consumes from the backward pass (see {@link Optimizer.needsCurvature}).
+ * @category Optimizers
+ */
 export interface CurvatureNeeds {
   /** `X̃` and the loss gradient `E` of every Linear layer (e.g. for factored preconditioning). */
   readonly batch: boolean;

@@ -10,7 +10,10 @@ import type { Sequential } from '../model/sequential.js';
 import { softmaxCrossEntropy } from '../ops/losses.js';
 import { constant } from '../autograd/tensor.js';
 
-/** Loss and accuracy over a dataset. */
+/**
+ * Loss and accuracy over a dataset.
+ * @category Training
+ */
 export interface Evaluation {
   /** Mean softmax cross-entropy. */
   readonly loss: number;
@@ -37,6 +40,7 @@ export interface Evaluation {
  * const r = evaluate(model, { linear0: fromRows([[1, 0], [-1, 0]]) }, arrayDataset(fromRows([[1], [-1]]), [0, 1], 2));
  * console.log(r.accuracy); // 1
  * ```
+ * @category Training
  */
 export function evaluate(
   model: Sequential,

@@ -21,7 +21,10 @@ import {
 import type { FisherType, Sequential } from '../model/sequential.js';
 import type { Optimizer } from '../optim/types.js';
 
-/** Configuration of a {@link Trainer}. */
+/**
+ * Configuration of a {@link Trainer}.
+ * @category Training
+ */
 export interface TrainerOptions<S> {
   /** The network. */
   readonly model: Sequential;
@@ -37,7 +40,10 @@ export interface TrainerOptions<S> {
   readonly fisher?: FisherType;
 }
 
-/** Plain-data state of a {@link Trainer}: save it with {@link saveCheckpoint}. */
+/**
+ * Plain-data state of a {@link Trainer}: save it with {@link saveCheckpoint}.
+ * @category Training
+ */
 export interface TrainerSnapshot<S = unknown> {
   /** Format version. */
   readonly version: 1;
@@ -55,7 +61,10 @@ export interface TrainerSnapshot<S = unknown> {
   readonly rng: RngState;
 }
 
-/** What one {@link Trainer.step} did. */
+/**
+ * What one {@link Trainer.step} did.
+ * @category Training
+ */
 export interface StepReport {
   /** Index of the step (0-based). */
   readonly step: number;
@@ -89,6 +98,7 @@ export interface StepReport {
  * for (let i = 0; i < 20; i++) trainer.step();
  * console.log(trainer.step().loss < first); // true
  * ```
+ * @category Training
  */
 export class Trainer<S = unknown> {
   /** Current parameters (updated in place by every step). */
