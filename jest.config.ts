@@ -29,6 +29,7 @@ function project(
 // The numerics run again on the scalar kernels and on two threads; tests that
 // choose their own kernels or none (engine, environment, bundles, browser) run once.
 const kernelIndependent = [
+  'export-fuzz',
   'browser-bundle',
   'browser-wasm',
   'compute-environment',

@@ -3,7 +3,12 @@
  * data (periods, damping, ranks), validated once by {@link resolveConfig}.
  * @module
  */
-import { assertInteger, assertNumber, InvalidArgumentError } from '@bkfac/linalg';
+import {
+  assertInteger,
+  assertNumber,
+  InvalidArgumentError,
+  MAX_POWER_ITERATIONS,
+} from '@bkfac/linalg';
 import { InvalidScheduleError } from './errors.js';
 import { normalizeSchedule, scheduleValue } from './schedule.js';
 import type { NormalizedSchedule, PiecewiseSchedule } from './schedule.js';
@@ -152,7 +157,7 @@ export interface KFactorsConfig {
   readonly rank?: PiecewiseSchedule;
   /** RSVD/REVD oversampling `o ≥ 0` per epoch (default 10; capped at `d − r`). */
   readonly oversample?: PiecewiseSchedule;
-  /** Power (subspace) iterations `p ≥ 0` of RSVD/REVD (default 3). */
+  /** Power (subspace) iterations `p ∈ [0, MAX_POWER_ITERATIONS]` of RSVD/REVD (default 3), see {@link @bkfac/linalg!MAX_POWER_ITERATIONS}. */
   readonly powerIterations?: number;
   /** Brand truncation variant (default `'post'`). */
   readonly truncation?: TruncationVariant;
@@ -349,7 +354,13 @@ export function resolveConfig(config: KFactorsConfig): ResolvedConfig {
       min: 0,
       integer: true,
     }),
-    powerIterations: assertInteger(fn, 'config.powerIterations', config.powerIterations ?? 3, 0),
+    powerIterations: assertInteger(
+      fn,
+      'config.powerIterations',
+      config.powerIterations ?? 3,
+      0,
+      MAX_POWER_ITERATIONS,
+    ),
     truncation: oneOf(fn, 'config.truncation', config.truncation ?? 'post', ['pre', 'post']),
     correctionFraction: assertNumber(
       fn,

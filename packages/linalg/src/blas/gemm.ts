@@ -5,6 +5,7 @@
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { ShapeError } from '../core/errors.js';
 import { assertDisjoint } from '../core/overlap.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
@@ -57,42 +58,42 @@ export interface GemmOptions {
  * ```
  * @category Dense kernels (BLAS)
  */
-export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
+export function gemm(a: Matrix, b: Matrix, options?: GemmOptions): Matrix {
+  return gemmChecked('gemm', a, b, optionsObject('gemm', options));
+}
+
+/** {@link gemm} with its validation and errors under the name `fn`. */
+function gemmChecked(fn: string, a: Matrix, b: Matrix, options: GemmOptions): Matrix {
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
-  const [ar, ac] = assertMatrix('gemm', 'a', a);
-  const [br, bc] = assertMatrix('gemm', 'b', b);
-  assertBoolean('gemm', 'options.transA', transA);
-  assertBoolean('gemm', 'options.transB', transB);
-  assertNumber('gemm', 'alpha', alpha);
-  assertNumber('gemm', 'beta', beta);
+  const [ar, ac] = assertMatrix(fn, 'a', a);
+  const [br, bc] = assertMatrix(fn, 'b', b);
+  assertBoolean(fn, 'options.transA', transA);
+  assertBoolean(fn, 'options.transB', transB);
+  assertNumber(fn, 'alpha', alpha);
+  assertNumber(fn, 'beta', beta);
   const m = transA ? ac : ar;
   const k = transA ? ar : ac;
   const kb = transB ? bc : br;
   const n = transB ? br : bc;
   if (k !== kb) {
-    throw new ShapeError(
-      'gemm',
-      'b',
-      transB ? `[n, ${k}] (transB)` : `[${k}, n]`,
-      `[${br}, ${bc}]`,
-    );
+    throw new ShapeError(fn, 'b', transB ? `[n, ${k}] (transB)` : `[${k}, n]`, `[${br}, ${bc}]`);
   }
-  assertFinite('gemm', 'a', a);
-  assertFinite('gemm', 'b', b);
+  assertFinite(fn, 'a', a);
+  assertFinite(fn, 'b', b);
   let c = options.c;
   if (c === undefined) {
     c = zeros(m, n);
   } else {
-    const [cr, cc] = assertMatrix('gemm', 'c', c);
-    if (cr !== m || cc !== n) throw new ShapeError('gemm', 'c', `[${m}, ${n}]`, `[${cr}, ${cc}]`);
-    if (beta !== 0) assertFinite('gemm', 'c', c);
-    assertDisjoint('gemm', 'options.c', c, 'a', a);
-    assertDisjoint('gemm', 'options.c', c, 'b', b);
+    const [cr, cc] = assertMatrix(fn, 'c', c);
+    if (cr !== m || cc !== n) throw new ShapeError(fn, 'c', `[${m}, ${n}]`, `[${cr}, ${cc}]`);
+    if (beta !== 0) assertFinite(fn, 'c', c);
+    assertDisjoint(fn, 'options.c', c, 'a', a);
+    assertDisjoint(fn, 'options.c', c, 'b', b);
   }
   const given = options.c;
   const effectiveBeta = given === undefined ? 0 : beta;
   computeWithoutOverflow(
-    'gemm',
+    fn,
     'a, b',
     c,
     given === undefined,
@@ -120,7 +121,7 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
  * @category Dense kernels (BLAS)
  */
 export function matmul(a: Matrix, b: Matrix): Matrix {
-  return gemm(a, b);
+  return gemmChecked('matmul', a, b, {});
 }
 
 /**

@@ -7,6 +7,7 @@ import { fromArray } from '../core/matrix.js';
 import { maxAbs } from '../core/ops.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { assertDisjoint } from '../core/overlap.js';
 import { assertVector } from './vector.js';
 
@@ -46,7 +47,8 @@ export interface GemvOptions {
  * ```
  * @category Dense kernels (BLAS)
  */
-export function gemv(a: Matrix, x: Float64Array, options: GemvOptions = {}): Float64Array {
+export function gemv(a: Matrix, x: Float64Array, options?: GemvOptions): Float64Array {
+  options = optionsObject('gemv', options);
   const { trans = false, alpha = 1, beta = 0 } = options;
   const [m, n] = assertMatrix('gemv', 'a', a);
   assertBoolean('gemv', 'options.trans', trans);

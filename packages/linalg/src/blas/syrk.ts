@@ -8,6 +8,7 @@ import { computeWithoutOverflow } from '../core/overflow.js';
 import { maxAbs } from '../core/ops.js';
 import { ShapeError } from '../core/errors.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { gemmUnchecked } from './gemm.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 import { assertTriangleFinite } from './triangle.js';
@@ -46,7 +47,8 @@ export interface SyrkOptions {
  * ```
  * @category Dense kernels (BLAS)
  */
-export function syrk(a: Matrix, options: SyrkOptions = {}): Matrix {
+export function syrk(a: Matrix, options?: SyrkOptions): Matrix {
+  options = optionsObject('syrk', options);
   const { trans = false, alpha = 1, beta = 0 } = options;
   const [ar, ac] = assertMatrix('syrk', 'a', a);
   assertBoolean('syrk', 'options.trans', trans);

@@ -6,6 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import { copy } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { gemmUnchecked } from './gemm.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 import { assertTriangleFinite } from './triangle.js';
@@ -54,7 +55,8 @@ export interface TrsmOptions {
  * ```
  * @category Dense kernels (BLAS)
  */
-export function trsm(a: Matrix, b: Matrix, options: TrsmOptions = {}): Matrix {
+export function trsm(a: Matrix, b: Matrix, options?: TrsmOptions): Matrix {
+  options = optionsObject('trsm', options);
   const { side = 'left', lower = true, transA = false, unitDiagonal = false, alpha = 1 } = options;
   if (side !== 'left' && side !== 'right') {
     throw new InvalidArgumentError('trsm', 'side', "'left' or 'right'", side);

@@ -5,6 +5,7 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import { InvalidArgumentError, ShapeError } from './errors.js';
+import { assertMatrix } from './validate.js';
 
 /**
  * A dense real matrix: a 2-D `ndarray` view over a `Float64Array`, with any
@@ -26,8 +27,8 @@ export type StorageOrder = 'row' | 'col';
  * @param shape - `[m, n]`
  * @param order - `'row'` (default): entry `(i, j)` at `i * n + j`; `'col'`: at `i + j * m`
  * @returns a view sharing `data`
- * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer, or `order` is
- *   neither `'row'` nor `'col'`
+ * @throws {@link InvalidArgumentError} if `shape` is not `[m, n]`, `m` or `n` is not a non-negative
+ *   integer, or `order` is neither `'row'` nor `'col'`
  * @throws {@link ShapeError} if `data` is shorter than `m * n`
  * @example
  * ```ts
@@ -42,6 +43,9 @@ export function fromArray(
   shape: readonly [number, number],
   order: StorageOrder = 'row',
 ): Matrix {
+  if (!Array.isArray(shape) || shape.length !== 2) {
+    throw new InvalidArgumentError('fromArray', 'shape', '[rows, cols]', typeName(shape));
+  }
   const [m, n] = shape;
   checkDimension('fromArray', 'shape[0]', m);
   checkDimension('fromArray', 'shape[1]', n);
@@ -62,6 +66,7 @@ export function fromArray(
  * @param rows - `m` arrays of `n` numbers each
  * @returns a fresh row-major `m x n` matrix
  * @throws {@link ShapeError} if the rows have different lengths
+ * @throws {@link InvalidArgumentError} if `rows` or a row is not an array, or an entry is not a number
  * @example
  * ```ts
  * import { fromRows } from '@bkfac/linalg';
@@ -71,17 +76,35 @@ export function fromArray(
  * @category Matrices
  */
 export function fromRows(rows: readonly (readonly number[])[]): Matrix {
+  if (!Array.isArray(rows)) {
+    throw new InvalidArgumentError('fromRows', 'rows', 'an array of rows', typeName(rows));
+  }
   const m = rows.length;
-  const n = m === 0 ? 0 : rows[0]!.length;
+  const n = m === 0 ? 0 : arrayLength(rows[0], 0);
   const data = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     const row = rows[i]!;
-    if (row.length !== n) {
-      throw new ShapeError('fromRows', `rows[${i}]`, `length ${n}`, `length ${row.length}`);
+    const length = arrayLength(row, i);
+    if (length !== n) {
+      throw new ShapeError('fromRows', `rows[${i}]`, `length ${n}`, `length ${length}`);
     }
-    for (let j = 0; j < n; j++) data[i * n + j] = row[j]!;
+    for (let j = 0; j < n; j++) {
+      const x = row[j];
+      if (typeof x !== 'number') {
+        throw new InvalidArgumentError('fromRows', `rows[${i}][${j}]`, 'a number', x);
+      }
+      data[i * n + j] = x;
+    }
   }
   return ndarray(data, [m, n], [n, 1], 0);
+}
+
+/** The length of row `i` of {@link fromRows}, which must be an array. */
+function arrayLength(row: unknown, i: number): number {
+  if (!Array.isArray(row)) {
+    throw new InvalidArgumentError('fromRows', `rows[${i}]`, 'an array of numbers', typeName(row));
+  }
+  return row.length;
 }
 
 /**
@@ -104,13 +127,22 @@ export function zeros(m: number, n: number, order: StorageOrder = 'row'): Matrix
   checkDimension('zeros', 'm', m);
   checkDimension('zeros', 'n', n);
   checkOrder('zeros', order);
+  return allocate('zeros', m, n, order);
+}
+
+/**
+ * A fresh zero matrix of valid sizes for the public function `fn`.
+ * @throws {@link InvalidArgumentError} naming `fn` if it cannot be allocated
+ * @internal
+ */
+export function allocate(fn: string, m: number, n: number, order: StorageOrder): Matrix {
   let data: Float64Array;
   try {
     data = new Float64Array(m * n);
   } catch (e) {
     // Too large for a typed array, or for memory: say so instead of a bare RangeError.
     if (!(e instanceof RangeError)) throw e;
-    throw new InvalidArgumentError('zeros', 'm, n', 'a matrix that fits in memory', `${m} x ${n}`);
+    throw new InvalidArgumentError(fn, 'm, n', 'a matrix that fits in memory', `${m} x ${n}`);
   }
   return ndarray(data, [m, n], order === 'row' ? [n, 1] : [1, m], 0);
 }
@@ -130,7 +162,7 @@ export function zeros(m: number, n: number, order: StorageOrder = 'row'): Matrix
  */
 export function eye(n: number): Matrix {
   checkDimension('eye', 'n', n);
-  const a = zeros(n, n);
+  const a = allocate('eye', n, n, 'row');
   for (let i = 0; i < n; i++) a.data[i * n + i] = 1;
   return a;
 }
@@ -140,6 +172,8 @@ export function eye(n: number): Matrix {
  *
  * @param a - `m x n` matrix (any strides)
  * @returns `m` arrays of `n` numbers
+ * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix
+ * @throws {@link ShapeError} if `a` is not 2-D
  * @example
  * ```ts
  * import { eye, toRows } from '@bkfac/linalg';
@@ -148,7 +182,7 @@ export function eye(n: number): Matrix {
  * @category Matrices
  */
 export function toRows(a: Matrix): number[][] {
-  const [m, n] = a.shape as [number, number];
+  const [m, n] = assertMatrix('toRows', 'a', a);
   const [s0, s1] = a.stride as [number, number];
   const d = a.data;
   const rows: number[][] = [];
@@ -166,6 +200,8 @@ export function toRows(a: Matrix): number[][] {
  * @param a - `m x n` matrix (any strides)
  * @param order - storage order of the copy (default `'row'`)
  * @returns a fresh `m x n` matrix
+ * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or `order` is neither `'row'` nor `'col'`
+ * @throws {@link ShapeError} if `a` is not 2-D
  * @example
  * ```ts
  * import { copy, fromRows } from '@bkfac/linalg';
@@ -175,8 +211,8 @@ export function toRows(a: Matrix): number[][] {
  * @category Matrices
  */
 export function copy(a: Matrix, order: StorageOrder = 'row'): Matrix {
+  const [m, n] = assertMatrix('copy', 'a', a);
   checkOrder('copy', order);
-  const [m, n] = a.shape as [number, number];
   const out = zeros(m, n, order);
   copyInto(out, a);
   return out;

@@ -7,7 +7,7 @@
 import ops from 'ndarray-ops';
 import type { Matrix } from './matrix.js';
 import { copyInto, zeros } from './matrix.js';
-import { ShapeError } from './errors.js';
+import { NonFiniteError, ShapeError } from './errors.js';
 import {
   assertFinite,
   assertInteger,
@@ -15,7 +15,9 @@ import {
   assertNumber,
   assertSquare,
 } from './validate.js';
+import { optionsObject } from './options.js';
 import { gemvUnchecked } from '../blas/gemv.js';
+import { computeWithoutOverflow } from './overflow.js';
 import { createRng } from '../random/rng.js';
 
 /**
@@ -26,7 +28,7 @@ import { createRng } from '../random/rng.js';
  * @returns `‖A‖_F` (`0` for an empty matrix)
  * @throws {@link InvalidArgumentError} if `a` is not a float64 ndarray
  * @throws {@link ShapeError} if `a` is not 2-D
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or the norm lies beyond float64
  * @example
  * ```ts
  * import { fromRows, normFro } from '@bkfac/linalg';
@@ -37,14 +39,49 @@ import { createRng } from '../random/rng.js';
 export function normFro(a: Matrix): number {
   assertMatrix('normFro', 'a', a);
   assertFinite('normFro', 'a', a);
-  const scale = maxAbs(a);
-  if (scale === 0) return 0;
+  return representableNorm('normFro', 'the norm', frobeniusNorm(a));
+}
+
+/**
+ * `‖A‖_F`, rescaled when the plain sum of squares overflows or underflows
+ * (graded batches near the floating-point limits).
+ * Infinity only when the norm itself lies beyond float64.
+ * @internal
+ */
+export function frobeniusNorm(a: Matrix): number {
+  const [m, n] = a.shape as [number, number];
+  const [s0, s1] = a.stride as [number, number];
+  const d = a.data;
   let sum = 0;
-  forEachEntry(a, (v) => {
-    const s = v / scale;
-    sum += s * s;
-  });
-  return scale * Math.sqrt(sum);
+  let largest = 0;
+  for (let j = 0; j < n; j++) {
+    let p = a.offset + j * s1;
+    for (let i = 0; i < m; i++, p += s0) {
+      const x = d[p]!;
+      sum += x * x;
+      largest = Math.max(largest, Math.abs(x));
+    }
+  }
+  if (largest === 0 || (sum < Infinity && sum > 1e-280)) return Math.sqrt(sum);
+  let scaled = 0;
+  for (let j = 0; j < n; j++) {
+    let p = a.offset + j * s1;
+    for (let i = 0; i < m; i++, p += s0) scaled += (d[p]! / largest) ** 2;
+  }
+  return largest * Math.sqrt(scaled);
+}
+
+/**
+ * A public result `scale·x` (a norm, `scale` an exact power of two) that
+ * must be representable: beyond float64 it is an error, not Infinity.
+ * @throws {@link NonFiniteError} naming `fn` (and `what`, the quantity) if it overflows
+ * @internal
+ */
+export function representableNorm(fn: string, what: string, x: number, scale = 1): number {
+  const norm = scale * x;
+  if (norm === Infinity)
+    throw new NonFiniteError(fn, 'result', `${what}: it overflows float64`, norm);
+  return norm;
 }
 
 /**
@@ -75,7 +112,7 @@ export function normMax(a: Matrix): number {
 export interface Norm2Options {
   /** Stop once two successive estimates agree to this relative tolerance (default `1e-10`). */
   tol?: number;
-  /** Iteration budget: at most this many products with `A` and with `Aᵀ` (default `300`). */
+  /** Iteration budget: at most this many products with `A` and with `Aᵀ` (default `300`, at most `100000`). */
   maxIterations?: number;
   /** Seed of the random start vector (default `0`), so the result is deterministic. */
   seed?: number;
@@ -100,7 +137,7 @@ export interface Norm2Options {
  * @returns the estimate of `‖A‖₂` (`0` for a zero or empty matrix)
  * @throws {@link InvalidArgumentError} if `a` is not a float64 ndarray or an option is invalid
  * @throws {@link ShapeError} if `a` is not 2-D
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or `‖A‖₂` lies beyond float64
  * @example
  * ```ts
  * import { fromRows, norm2 } from '@bkfac/linalg';
@@ -108,12 +145,13 @@ export interface Norm2Options {
  * ```
  * @category Matrices
  */
-export function norm2(a: Matrix, options: Norm2Options = {}): number {
+export function norm2(a: Matrix, options?: Norm2Options): number {
+  options = optionsObject('norm2', options);
   const { tol = 1e-10, maxIterations = 300, seed = 0 } = options;
   const [m, n] = assertMatrix('norm2', 'a', a);
-  assertNumber('norm2', 'tol', tol, 0, 1);
-  assertInteger('norm2', 'maxIterations', maxIterations, 1);
-  assertInteger('norm2', 'seed', seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  assertNumber('norm2', 'options.tol', tol, 0, 1);
+  assertInteger('norm2', 'options.maxIterations', maxIterations, 1, MAX_NORM2_ITERATIONS);
+  assertInteger('norm2', 'options.seed', seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   assertFinite('norm2', 'a', a);
   if (m === 0 || n === 0) return 0;
   const rng = createRng(seed);
@@ -131,6 +169,9 @@ export function norm2(a: Matrix, options: Norm2Options = {}): number {
     // y is unit before Aᵀ is applied, so no intermediate exceeds ‖A‖₂ (no overflow).
     gemvUnchecked(true, 1, a, y, 0, x);
     normalize(x);
+  }
+  if (estimate - estimate !== 0) {
+    throw new NonFiniteError('norm2', 'result', 'the norm: it overflows float64', estimate);
   }
   return estimate;
 }
@@ -212,7 +253,7 @@ export function symmetrizeInPlace(a: Matrix): Matrix {
  * @returns a fresh row-major `m x n` matrix
  * @throws {@link InvalidArgumentError} if `s` is not finite or `a` is not a float64 ndarray
  * @throws {@link ShapeError} if `a` is not 2-D
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or an entry of `s·A` lies beyond float64
  * @example
  * ```ts
  * import { fromRows, scale, toRows } from '@bkfac/linalg';
@@ -225,7 +266,9 @@ export function scale(a: Matrix, s: number): Matrix {
   assertNumber('scale', 's', s);
   assertFinite('scale', 'a', a);
   const out = zeros(m, n);
-  ops.muls(out, a, s);
+  computeWithoutOverflow('scale', 's·a', out, true, nothingToBound, (target) =>
+    ops.muls(target, a, s),
+  );
   return out;
 }
 
@@ -237,7 +280,7 @@ export function scale(a: Matrix, s: number): Matrix {
  * @returns a fresh row-major `m x n` matrix
  * @throws {@link InvalidArgumentError} if an argument is not a float64 ndarray
  * @throws {@link ShapeError} if the shapes differ
- * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity, or an entry of the sum lies beyond float64
  * @example
  * ```ts
  * import { add, fromRows, toRows } from '@bkfac/linalg';
@@ -247,7 +290,9 @@ export function scale(a: Matrix, s: number): Matrix {
  */
 export function add(a: Matrix, b: Matrix): Matrix {
   const out = elementwiseOutput('add', a, b);
-  ops.add(out, a, b);
+  computeWithoutOverflow('add', 'a + b', out, true, nothingToBound, (target) =>
+    ops.add(target, a, b),
+  );
   return out;
 }
 
@@ -259,7 +304,7 @@ export function add(a: Matrix, b: Matrix): Matrix {
  * @returns a fresh row-major `m x n` matrix
  * @throws {@link InvalidArgumentError} if an argument is not a float64 ndarray
  * @throws {@link ShapeError} if the shapes differ
- * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity, or an entry of the difference lies beyond float64
  * @example
  * ```ts
  * import { fromRows, sub, toRows } from '@bkfac/linalg';
@@ -269,7 +314,9 @@ export function add(a: Matrix, b: Matrix): Matrix {
  */
 export function sub(a: Matrix, b: Matrix): Matrix {
   const out = elementwiseOutput('sub', a, b);
-  ops.sub(out, a, b);
+  computeWithoutOverflow('sub', 'a − b', out, true, nothingToBound, (target) =>
+    ops.sub(target, a, b),
+  );
   return out;
 }
 
@@ -280,7 +327,7 @@ export function sub(a: Matrix, b: Matrix): Matrix {
  * @returns the sum of the diagonal (`0` for `0 x 0`)
  * @throws {@link InvalidArgumentError} if `a` is not a float64 ndarray
  * @throws {@link ShapeError} if `a` is not square
- * @throws {@link NonFiniteError} if a diagonal entry is NaN or ±Infinity
+ * @throws {@link NonFiniteError} if a diagonal entry is NaN or ±Infinity, or the trace lies beyond float64
  * @example
  * ```ts
  * import { fromRows, trace } from '@bkfac/linalg';
@@ -293,9 +340,18 @@ export function trace(a: Matrix): number {
   const step = a.stride[0]! + a.stride[1]!;
   let s = 0;
   for (let i = 0, p = a.offset; i < n; i++, p += step) s += a.data[p]!;
-  if (s - s !== 0) assertFinite('trace', 'a', a);
+  if (s - s !== 0) {
+    assertFinite('trace', 'a', a);
+    throw new NonFiniteError('trace', 'result', 'the sum of the diagonal: it overflows float64', s);
+  }
   return s;
 }
+
+/** Bound of norm2's iteration budget, so a mistyped count cannot run for ever. */
+const MAX_NORM2_ITERATIONS = 100_000;
+
+/** A fresh output is checked after the fact; no bound is needed. */
+const nothingToBound = (): number => 0;
 
 /** Validates two same-shape finite matrices and allocates their row-major result. */
 function elementwiseOutput(fn: string, a: Matrix, b: Matrix): Matrix {
@@ -341,15 +397,6 @@ export function maxAbs(a: Matrix): number {
     }
   }
   return m;
-}
-
-function forEachEntry(a: Matrix, f: (v: number) => void): void {
-  const [m, n] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0, p = a.offset + i * s0; j < n; j++, p += s1) f(d[p]!);
-  }
 }
 
 /** Scales `v` to unit 2-norm (unless zero) and returns its former norm, overflow-safe. */

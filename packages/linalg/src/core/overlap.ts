@@ -3,6 +3,7 @@
  * silently compute with half-updated operands.
  * @module
  */
+import { assertMatrix } from './validate.js';
 import { InvalidArgumentError } from './errors.js';
 import type { Matrix } from './matrix.js';
 
@@ -114,6 +115,8 @@ export function assertDisjoint(
   inputArg: string,
   input: Matrix | Float64Array,
 ): void {
+  assertStorage(fn, outArg, out);
+  assertStorage(fn, inputArg, input);
   if (sharesElements(out, input)) {
     throw new InvalidArgumentError(
       fn,
@@ -122,4 +125,9 @@ export function assertDisjoint(
       `a view overlapping '${inputArg}'`,
     );
   }
+}
+
+/** `x` must be a Float64Array or a matrix over one. */
+function assertStorage(fn: string, arg: string, x: unknown): void {
+  if (!(x instanceof Float64Array)) assertMatrix(fn, arg, x);
 }

@@ -72,6 +72,15 @@ export function assertShape(
   expected: readonly [number | null, number | null],
 ): [number, number] {
   const shape = assertMatrix(fn, arg, a);
+  const valid = (e: unknown) => e === null || (Number.isInteger(e) && (e as number) >= 0);
+  if (!Array.isArray(expected) || expected.length !== 2 || !expected.every(valid)) {
+    throw new InvalidArgumentError(
+      'assertShape',
+      'expected',
+      '[rows, cols] with each a non-negative integer or null',
+      expected,
+    );
+  }
   const [er, ec] = expected;
   if ((er !== null && shape[0] !== er) || (ec !== null && shape[1] !== ec)) {
     throw new ShapeError(fn, arg, `[${er ?? 'any'}, ${ec ?? 'any'}]`, `[${shape[0]}, ${shape[1]}]`);
@@ -115,6 +124,7 @@ export function assertSquare(fn: string, arg: string, a: unknown): number {
  * @category Validation
  */
 export function assertFinite(fn: string, arg: string, a: Matrix): void {
+  assertMatrix(fn, arg, a);
   const at = firstNonFinite(a);
   if (at !== null) throw new NonFiniteError(fn, arg, `(${at[0]}, ${at[1]})`, a.get(at[0], at[1]));
 }
@@ -134,6 +144,9 @@ export function assertFinite(fn: string, arg: string, a: Matrix): void {
  * @category Validation
  */
 export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>): void {
+  if (typeof v !== 'object' || v === null || typeof v.length !== 'number') {
+    throw new InvalidArgumentError(fn, arg, 'an array of numbers', typeName(v));
+  }
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
     if (x - x !== 0) throw new NonFiniteError(fn, arg, `[${i}]`, x);
@@ -141,13 +154,16 @@ export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>
 }
 
 /**
- * Asserts `|a[i,j] - a[j,i]| <= tol · max(1, max|a|)` for all pairs.
+ * Asserts `|a[i,j] - a[j,i]| <= tol · max|a|` for all pairs.
  *
  * @param fn - calling function
  * @param arg - argument name
- * @param a - square matrix already checked by {@link assertSquare}
- * @param tol - relative tolerance (default `1e-10`)
+ * @param a - square float64 matrix (any strides)
+ * @param tol - relative tolerance, finite and `>= 0` (default `1e-10`)
  * @throws {@link NonSymmetricError} naming the worst pair
+ * @throws {@link ShapeError} if `a` is not square
+ * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or `tol` is invalid
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
  * @example
  * ```ts
  * import { assertSymmetric, eye } from '@bkfac/linalg';
@@ -156,7 +172,8 @@ export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>
  * @category Validation
  */
 export function assertSymmetric(fn: string, arg: string, a: Matrix, tol = 1e-10): void {
-  const n = a.shape[0]!;
+  const n = assertSquare(fn, arg, a);
+  assertNumber('assertSymmetric', 'tol', tol, 0);
   const [s0, s1] = a.stride as [number, number];
   const d = a.data;
   const o = a.offset;
@@ -164,6 +181,8 @@ export function assertSymmetric(fn: string, arg: string, a: Matrix, tol = 1e-10)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) scale = Math.max(scale, Math.abs(d[o + i * s0 + j * s1]!));
   }
+  // NaN or ±Infinity make every comparison below meaningless: report the entry instead.
+  if (!(scale < Infinity)) assertFinite(fn, arg, a);
   const bound = tol * Math.max(scale, Number.MIN_VALUE);
   let worst = 0;
   let wi = 0;

@@ -11,7 +11,7 @@ import { Workspace } from '../blas/workspace.js';
 import { applyReflectorSequence } from './householder-sequence.js';
 import { tridiagonalize } from './tridiagonal-reduce.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
-import { powerOfTwoScaling } from './scaling.js';
+import { powerOfTwoScaling, unscaleValues } from './scaling.js';
 
 const workSpace = new Workspace();
 const diagonalSpace = new Workspace();
@@ -26,6 +26,7 @@ const tauSpace = new Workspace();
  * No validation: `a` must be finite and `0 <= k <= n`. Steady-state calls
  * allocate nothing but a few small views (scratch is module-level and grows).
  * @throws {@link ConvergenceError} if the tridiagonal eigensolver fails
+ * @throws {@link NonFiniteError} if an eigenvalue lies beyond float64
  * @internal
  */
 export function symmetricEigenInto(
@@ -48,8 +49,7 @@ export function symmetricEigenInto(
     z = vectors.offset === 0 ? vectors.data : vectors.data.subarray(vectors.offset);
   }
   tridiagonalEigen(fn, n, d, e, k, values, z, vectors === null ? 0 : vectors.stride[1]!);
-  const unscale = 2 ** -exponent;
-  for (let i = 0; i < k; i++) values[i]! *= unscale;
+  unscaleValues(fn, 'eigenvalue', values, k, exponent);
   if (vectors !== null && n > 1) {
     const reflectors = ndarray(work, [n - 1, n - 1], [1, n], 1);
     applyReflectorSequence(reflectors, tau, vectors.lo(1, 0));

@@ -12,6 +12,7 @@ import {
   assertSquare,
   assertSymmetric,
 } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { symmetricEigenInto } from './eigh-kernel.js';
 
 /**
@@ -73,7 +74,7 @@ export interface EighValuesResult {
  * @returns `{ values, vectors }`: `k` descending eigenvalues and the `n x k` eigenvectors
  * @throws {@link ShapeError} if `a` is not 2-D or not square
  * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or an option is invalid (`top` outside `[0, n]`)
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or a value of the result lies beyond float64 (entries near 1e308)
  * @throws {@link NonSymmetricError} if `a` is not symmetric within `symmetryTolerance`
  * @throws {@link ConvergenceError} if the tridiagonal eigensolver does not converge (not observed in practice)
  * @example
@@ -95,7 +96,7 @@ export function eigh(a: Matrix, options?: EighOptions & { valuesOnly?: false }):
  * @returns `{ values }`: the `k` largest eigenvalues, descending
  * @throws {@link ShapeError} if `a` is not 2-D or not square
  * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or an option is invalid
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or a value of the result lies beyond float64 (entries near 1e308)
  * @throws {@link NonSymmetricError} if `a` is not symmetric within `symmetryTolerance`
  * @throws {@link ConvergenceError} if the tridiagonal eigensolver does not converge
  * @example
@@ -114,7 +115,7 @@ export function eigh(a: Matrix, options: EighOptions & { valuesOnly: true }): Ei
  * @returns {@link EighResult}, or {@link EighValuesResult} when `valuesOnly`
  * @throws {@link ShapeError} if `a` is not 2-D or not square
  * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or an option is invalid
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or a value of the result lies beyond float64 (entries near 1e308)
  * @throws {@link NonSymmetricError} if `a` is not symmetric within `symmetryTolerance`
  * @throws {@link ConvergenceError} if the tridiagonal eigensolver does not converge
  * @example
@@ -126,7 +127,8 @@ export function eigh(a: Matrix, options: EighOptions & { valuesOnly: true }): Ei
  * ```
  */
 export function eigh(a: Matrix, options?: EighOptions): EighResult | EighValuesResult;
-export function eigh(a: Matrix, options: EighOptions = {}): EighResult | EighValuesResult {
+export function eigh(a: Matrix, options?: EighOptions): EighResult | EighValuesResult {
+  options = optionsObject('eigh', options);
   const n = assertSquare('eigh', 'a', a);
   const valuesOnly = options.valuesOnly ?? false;
   if (typeof valuesOnly !== 'boolean') {

@@ -6,8 +6,11 @@ import type { Matrix } from '../core/matrix.js';
 import { copyInto, zeros } from '../core/matrix.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { assertFinite, assertMatrix } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { Workspace } from '../blas/workspace.js';
 import { columnMajor } from './householder.js';
+import { maxAbs } from '../core/ops.js';
+import { powerOfTwoScaling } from './scaling.js';
 import { QR_BLOCK, blockFactorsFor, formQInPlace, householderQrInPlace } from './qr-factor.js';
 
 const blockFactorSpace = new Workspace();
@@ -116,7 +119,8 @@ export function qr(a: Matrix, options: { mode: 'r' }): QrROnlyResult;
  * ```
  */
 export function qr(a: Matrix, options?: QrOptions): QrResult | QrROnlyResult;
-export function qr(a: Matrix, options: QrOptions = {}): QrResult | QrROnlyResult {
+export function qr(a: Matrix, options?: QrOptions): QrResult | QrROnlyResult {
+  options = optionsObject('qr', options);
   const [m, n] = assertMatrix('qr', 'a', a);
   const mode = options.mode ?? 'reduced';
   if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') {
@@ -212,6 +216,13 @@ export function orthonormalizeColumns(a: Matrix): Matrix {
   const n = a.shape[1]!;
   const q = zeros(m, n, 'col');
   copyInto(q, a);
+  // Q is invariant to positive scaling: an exact power of two keeps the reflector norms representable.
+  const exponent = powerOfTwoScaling(maxAbs(q));
+  if (exponent !== 0) {
+    const factor = 2 ** exponent;
+    const qd = q.data;
+    for (let p = 0; p < qd.length; p++) qd[p]! *= factor;
+  }
   const t = columnMajor(blockFactorSpace.get(QR_BLOCK * n), QR_BLOCK, n, 0);
   householderQrInPlace(q, t);
   formQInPlace(q, n, t);

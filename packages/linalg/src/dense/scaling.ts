@@ -2,6 +2,7 @@
  * Exact power-of-two scaling of decomposition inputs.
  * @module
  */
+import { NonFiniteError } from '../core/errors.js';
 
 /** Largest entries in [2^-LIMIT, 2^LIMIT] need no scaling: their squares cannot overflow or underflow. */
 const LIMIT = 400;
@@ -17,4 +18,28 @@ const LIMIT = 400;
 export function powerOfTwoScaling(largest: number): number {
   if (largest === 0 || (largest >= 2 ** -LIMIT && largest <= 2 ** LIMIT)) return 0;
   return Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(largest))));
+}
+
+/**
+ * Undoes the scaling `2^exponent` on `values[0..count)` (eigen- or singular
+ * values). A value beyond float64 after unscaling is an error, not ±Infinity.
+ * @throws {@link NonFiniteError} naming `fn` if a value overflows
+ * @internal
+ */
+export function unscaleValues(
+  fn: string,
+  what: string,
+  values: Float64Array,
+  count: number,
+  exponent: number,
+): void {
+  if (exponent === 0) return;
+  const unscale = 2 ** -exponent;
+  for (let i = 0; i < count; i++) {
+    const v = values[i]! * unscale;
+    if (v - v !== 0) {
+      throw new NonFiniteError(fn, 'result', `${what} ${i}: it overflows float64`, v);
+    }
+    values[i] = v;
+  }
 }

@@ -12,7 +12,7 @@ import { bidiagonalSvd } from './bidiagonal-svd.js';
 import { columnMajor } from './householder.js';
 import { applyReflectorSequence } from './householder-sequence.js';
 import { QR_BLOCK, householderQrInPlace } from './qr-factor.js';
-import { powerOfTwoScaling } from './scaling.js';
+import { powerOfTwoScaling, unscaleValues } from './scaling.js';
 
 /** From this aspect ratio on, a QR factorization first shrinks the bidiagonalization to `n x n`. */
 const QR_FIRST_RATIO = 1.6;
@@ -36,6 +36,7 @@ const vSpace = new Workspace();
  * (thin) or `m x m` (full), `v` column-major `n x n`; both are overwritten.
  * No validation: `a` must be finite.
  * @throws {@link ConvergenceError} if the tridiagonal eigensolver fails
+ * @throws {@link NonFiniteError} if a singular value lies beyond float64
  * @internal
  */
 export function tallSvdInto(
@@ -72,8 +73,7 @@ export function tallSvdInto(
   const ub = vectors ? uSpace.get(n * n) : null;
   const vb = vectors ? vSpace.get(n * n) : null;
   bidiagonalSvd(fn, n, d, e, s, ub, vb);
-  const unscale = 2 ** -exponent;
-  for (let i = 0; i < n; i++) s[i]! *= unscale;
+  unscaleValues(fn, 'singular value', s, n, exponent);
   if (u === null || v === null || ub === null || vb === null) return;
 
   // V = P·V_B.

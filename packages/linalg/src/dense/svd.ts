@@ -6,6 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { assertFinite, assertMatrix } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { tallSvdInto } from './svd-kernel.js';
 
 /**
@@ -60,7 +61,7 @@ export interface SvdValuesResult {
  * @returns `{ u, s, v }`, thin (`u` `m x k`, `v` `n x k`) unless `full`
  * @throws {@link ShapeError} if `a` is not 2-D
  * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or an option is not a boolean
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or a value of the result lies beyond float64 (entries near 1e308)
  * @throws {@link ConvergenceError} if the eigensolver behind the bidiagonal SVD does not converge (not observed in practice)
  * @example
  * ```ts
@@ -82,7 +83,7 @@ export function svd(a: Matrix, options?: SvdOptions & { valuesOnly?: false }): S
  * @returns `{ s }`: the `min(m, n)` singular values, descending
  * @throws {@link ShapeError} if `a` is not 2-D
  * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or an option is not a boolean
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or a value of the result lies beyond float64 (entries near 1e308)
  * @throws {@link ConvergenceError} if the eigensolver behind the bidiagonal SVD does not converge
  * @example
  * ```ts
@@ -100,7 +101,7 @@ export function svd(a: Matrix, options: SvdOptions & { valuesOnly: true }): SvdV
  * @returns {@link SvdResult}, or {@link SvdValuesResult} when `valuesOnly`
  * @throws {@link ShapeError} if `a` is not 2-D
  * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or an option is not a boolean
- * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity, or a value of the result lies beyond float64 (entries near 1e308)
  * @throws {@link ConvergenceError} if the eigensolver behind the bidiagonal SVD does not converge
  * @example
  * ```ts
@@ -111,7 +112,8 @@ export function svd(a: Matrix, options: SvdOptions & { valuesOnly: true }): SvdV
  * ```
  */
 export function svd(a: Matrix, options?: SvdOptions): SvdResult | SvdValuesResult;
-export function svd(a: Matrix, options: SvdOptions = {}): SvdResult | SvdValuesResult {
+export function svd(a: Matrix, options?: SvdOptions): SvdResult | SvdValuesResult {
+  options = optionsObject('svd', options);
   const [m, n] = assertMatrix('svd', 'a', a);
   const full = booleanOption('full', options.full);
   const valuesOnly = booleanOption('valuesOnly', options.valuesOnly);

@@ -2,10 +2,12 @@
  * Brand's low-rank symmetric eigen-update.
  * @module
  */
+import { reportedAs } from '../core/reported-as.js';
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { assertFinite, assertInteger, assertNumber, assertShape } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { syrkUnchecked } from '../blas/syrk.js';
 import { eigh } from '../dense/eigh.js';
 import { rotateInto, stackRows } from './blocks.js';
@@ -106,8 +108,9 @@ export interface BrandEighOptions extends OrthonormalityOptions {
 export function brandEighUpdate(
   prev: LowRankEigen,
   m: Matrix,
-  options: BrandEighOptions = {},
+  options?: BrandEighOptions,
 ): LowRankEigen {
+  options = optionsObject('brandEighUpdate', options);
   const fn = 'brandEighUpdate';
   assertObject(fn, 'prev', prev, 'an object { values, vectors }');
   const [d, r] = assertEigenPairs(
@@ -147,7 +150,9 @@ export function brandEighUpdate(
   }
 
   const v = prev.vectors;
-  const split = residual === 'naive' ? splitNaive(v, m) : splitStable(v, m, tolerance);
+  const split = reportedAs(fn, 'm', () =>
+    residual === 'naive' ? splitNaive(v, m) : splitStable(v, m, tolerance),
+  );
   const total = r + split.basis.shape[1]!;
   // Core = ρ·diag(λ, 0) + B·Bᵀ with B = [C; R], since M = [V Q]·B.
   const core = zeros(total, total);
@@ -155,7 +160,7 @@ export function brandEighUpdate(
   for (let i = 0; i < r; i++) core.data[i * total + i]! += decay * prev.values[i]!;
   assertRepresentable(fn, core);
   const k = Math.min(rank, total);
-  const eig = eigh(core, { top: k });
+  const eig = reportedAs(fn, 'm', () => eigh(core, { top: k }));
   const result = outputFor(options.out, d, k);
   rotateInto(result.vectors, v, split.basis, eig.vectors);
   result.values.set(eig.values);

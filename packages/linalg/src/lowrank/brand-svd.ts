@@ -3,9 +3,11 @@
  * column appends `[X, C]`, with the stable residual safeguard on each side.
  * @module
  */
+import { reportedAs } from '../core/reported-as.js';
 import type { Matrix } from '../core/matrix.js';
 import { copyInto, zeros } from '../core/matrix.js';
 import { assertFinite, assertInteger, assertNumber, assertShape } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { assertVector } from '../blas/vector.js';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { svd } from '../dense/svd.js';
@@ -66,8 +68,9 @@ export function brandSvdUpdate(
   prev: LowRankSvd,
   a: Matrix,
   b: Matrix,
-  options: SvdUpdateOptions = {},
+  options?: SvdUpdateOptions,
 ): LowRankSvd {
+  options = optionsObject('brandSvdUpdate', options);
   const fn = 'brandSvdUpdate';
   const [m, k] = assertLeftSvd(fn, prev, options);
   const p = assertBasis(fn, 'prev.v', prev.v, null, k, options)[0];
@@ -77,8 +80,10 @@ export function brandSvdUpdate(
   assertFinite(fn, 'b', b);
   const { decay, rank, tolerance } = readOptions(fn, options, Math.min(m, p));
 
-  const left = splitStable(prev.u, a, tolerance ?? Math.max(m, c) * EPS);
-  const right = splitStable(prev.v, b, tolerance ?? Math.max(p, c) * EPS);
+  const left = reportedAs(fn, 'a', () => splitStable(prev.u, a, tolerance ?? Math.max(m, c) * EPS));
+  const right = reportedAs(fn, 'b', () =>
+    splitStable(prev.v, b, tolerance ?? Math.max(p, c) * EPS),
+  );
   // Core = ρ·diag(s, 0) + [Cₐ; Rₐ]·[C_b; R_b]ᵀ, since A = [U Qₐ]·[Cₐ; Rₐ] and B likewise.
   const rows = k + left.basis.shape[1]!;
   const cols = k + right.basis.shape[1]!;
@@ -93,7 +98,7 @@ export function brandSvdUpdate(
     core,
   );
   for (let i = 0; i < k; i++) core.data[i + i * rows]! += decay * prev.s[i]!;
-  const small = coreSvd(core, rank);
+  const small = reportedAs(fn, 'a, b', () => coreSvd(core, rank));
   const kept = small.s.length;
   const u = zeros(m, kept, 'col');
   const v = zeros(p, kept, 'col');
@@ -160,8 +165,9 @@ export function svdAppendColumns(prev: LeftSvd, c: Matrix, options?: SvdUpdateOp
 export function svdAppendColumns(
   prev: LeftSvd & { v?: Matrix },
   c: Matrix,
-  options: SvdUpdateOptions = {},
+  options?: SvdUpdateOptions,
 ): LeftSvd & { v?: Matrix } {
+  options = optionsObject('svdAppendColumns', options);
   const fn = 'svdAppendColumns';
   const [m, k] = assertLeftSvd(fn, prev, options);
   const p = prev.v === undefined ? 0 : assertBasis(fn, 'prev.v', prev.v, null, k, options)[0];
@@ -169,7 +175,9 @@ export function svdAppendColumns(
   assertFinite(fn, 'c', c);
   const { decay, rank, tolerance } = readOptions(fn, options, m);
 
-  const split = splitStable(prev.u, c, tolerance ?? Math.max(m, n) * EPS);
+  const split = reportedAs(fn, 'c', () =>
+    splitStable(prev.u, c, tolerance ?? Math.max(m, n) * EPS),
+  );
   // [ρX, C] = [U Q]·[[ρ·diag(s), C_U], [0, R]]·blkdiag(V, I)ᵀ.
   const rows = k + split.basis.shape[1]!;
   const core = zeros(rows, k + n, 'col');
@@ -177,7 +185,7 @@ export function svdAppendColumns(
   const newColumns = core.lo(0, k);
   copyInto(rowRange(newColumns, 0, k), split.coefficients);
   copyInto(rowRange(newColumns, k, rows), split.residual);
-  const small = coreSvd(core, rank);
+  const small = reportedAs(fn, 'c', () => coreSvd(core, rank));
   const kept = small.s.length;
   const u = zeros(m, kept, 'col');
   rotateInto(u, prev.u, split.basis, small.u);

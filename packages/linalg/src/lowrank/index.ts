@@ -7,7 +7,7 @@ export { brandEighUpdate } from './brand-eigh.js';
 export type { BrandEighOptions, BrandResidual } from './brand-eigh.js';
 export { brandSvdUpdate, svdAppendColumns } from './brand-svd.js';
 export type { SvdUpdateOptions } from './brand-svd.js';
-export { rangeFinder } from './range-finder.js';
+export { MAX_POWER_ITERATIONS, rangeFinder } from './range-finder.js';
 export type { RangeFinderOptions } from './range-finder.js';
 export { rsvd } from './rsvd.js';
 export type { RsvdOptions } from './rsvd.js';

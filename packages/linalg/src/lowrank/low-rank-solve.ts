@@ -6,6 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import { copyInto, zeros } from '../core/matrix.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { assertFinite, assertShape } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { scaleInPlaceUnchecked } from '../blas/scale.js';
 import { assertEigenPairs } from './check-representation.js';
@@ -71,8 +72,9 @@ export function lowRankSolve(
   vectors: Matrix,
   mu: number,
   m: Matrix,
-  options: LowRankSolveOptions = {},
+  options?: LowRankSolveOptions,
 ): Matrix {
+  options = optionsObject('lowRankSolve', options);
   const fn = 'lowRankSolve';
   const [d, r] = assertEigenPairs(fn, 'values', 'vectors', values, vectors, options);
   if (typeof mu !== 'number' || !(mu > 0) || !Number.isFinite(1 / mu) || !Number.isFinite(mu)) {

@@ -2,6 +2,7 @@
  * Matrix-free linear operators: sketch a matrix you never form.
  * @module
  */
+import { computeWithoutOverflow } from '../core/overflow.js';
 import type { Matrix } from '../core/matrix.js';
 import { checkDimension, typeName, zeros } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -94,8 +95,8 @@ export function checkOperator(
   return {
     rows,
     cols,
-    apply: (x) => product(false, a, x, rows),
-    applyTranspose: (y) => product(true, a, y, cols),
+    apply: (x) => product(fn, arg, false, a, x, rows),
+    applyTranspose: (y) => product(fn, arg, true, a, y, cols),
   };
 }
 
@@ -143,9 +144,26 @@ function checkMatrixFree(
   return { rows, cols, apply, applyTranspose: applyT };
 }
 
-/** `op(A)·X` into a fresh column-major matrix with `outRows` rows. */
-function product(trans: boolean, a: Matrix, x: Matrix, outRows: number): Matrix {
+/**
+ * `op(A)·X` into a fresh column-major matrix with `outRows` rows; a product
+ * beyond float64 (entries of `A` near the maximum) is an error naming `fn`.
+ */
+function product(
+  fn: string,
+  arg: string,
+  trans: boolean,
+  a: Matrix,
+  x: Matrix,
+  outRows: number,
+): Matrix {
   const y = zeros(outRows, x.shape[1]!, 'col');
-  gemmUnchecked(trans, false, 1, a, x, 0, y);
+  computeWithoutOverflow(
+    fn,
+    `${arg}·x`,
+    y,
+    true,
+    () => 0,
+    (target) => gemmUnchecked(trans, false, 1, a, x, 0, target),
+  );
   return y;
 }

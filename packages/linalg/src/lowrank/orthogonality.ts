@@ -11,6 +11,8 @@ import { syrkUnchecked } from '../blas/syrk.js';
 import { gemvUnchecked } from '../blas/gemv.js';
 import { createRng } from '../random/rng.js';
 import { orthonormalizeColumns } from '../dense/qr.js';
+import { powerOfTwoScaling } from '../dense/scaling.js';
+import { frobeniusNorm, maxAbs, representableNorm, scale } from '../core/ops.js';
 import type { OrthonormalityCheck } from './types.js';
 
 /** Default tolerance of the boundary orthonormality check. */
@@ -72,21 +74,27 @@ export function reorthonormalize(vectors: Matrix): Matrix {
   return q;
 }
 
-/** @internal `‖VᵀV − I‖_F` without validation. */
-export function orthogonalityLossUnchecked(v: Matrix): number {
+/**
+ * `‖VᵀV − I‖_F` without validation. Entries beyond 2^400 are scaled by an
+ * exact power of two `2^s` first, so the Gram matrix cannot overflow:
+ * `‖VᵀV − I‖ = 2^(−2s)·‖(2^s V)ᵀ(2^s V) − 2^(2s) I‖`.
+ * @throws {@link NonFiniteError} naming `fn` if the loss itself lies beyond float64
+ * @internal
+ */
+export function orthogonalityLossUnchecked(v: Matrix, fn = 'orthogonalityLoss'): number {
   const r = v.shape[1]!;
   if (r === 0) return 0;
+  const largest = maxAbs(v);
+  const exponent = largest > 2 ** 400 ? powerOfTwoScaling(largest) : 0;
+  const basis = exponent === 0 ? v : scale(v, 2 ** exponent);
   const g = zeros(r, r);
-  syrkUnchecked(true, 1, v, 0, g);
-  let s = 0;
+  syrkUnchecked(true, 1, basis, 0, g);
+  // 2^(2s) underflows to 0 for the largest inputs, where the identity is negligible anyway.
+  const identity = 2 ** (2 * exponent);
   const gd = g.data;
-  for (let i = 0; i < r; i++) {
-    for (let j = 0; j < r; j++) {
-      const e = gd[i * r + j]! - (i === j ? 1 : 0);
-      s += e * e;
-    }
-  }
-  return Math.sqrt(s);
+  for (let i = 0; i < r; i++) gd[i * r + i]! -= identity;
+  // 2^(−2s) may itself overflow: apply 2^(−s) twice.
+  return representableNorm(fn, 'the loss', 2 ** -exponent * frobeniusNorm(g), 2 ** -exponent);
 }
 
 /**
@@ -131,7 +139,7 @@ export function assertOrthonormal(
     0,
   );
   if (mode === 'off' || v.shape[1] === 0) return;
-  const loss = mode === 'full' ? orthogonalityLossUnchecked(v) : probeLoss(v);
+  const loss = mode === 'full' ? orthogonalityLossUnchecked(v, fn) : probeLoss(v);
   if (!(loss <= tol)) {
     const norm = mode === 'full' ? '‖VᵀV − I‖_F' : '‖(VᵀV − I)x‖/‖x‖ (probe)';
     throw new InvalidArgumentError(
@@ -162,8 +170,12 @@ function probeLoss(v: Matrix): number {
   return Math.sqrt(num / den);
 }
 
-/** Flips columns of `q` in place so that `q_jᵀv_j ≥ 0`. */
+/**
+ * Flips columns of `q` in place so that `q_jᵀv_j ≥ 0`; the products are
+ * taken with `v` scaled by an exact power of two so the sums cannot overflow.
+ */
 function alignSigns(q: Matrix, v: Matrix): void {
+  const factor = 2 ** powerOfTwoScaling(maxAbs(v));
   const [d, r] = q.shape as [number, number];
   const [q0, q1] = q.stride as [number, number];
   const [v0, v1] = v.stride as [number, number];
@@ -173,7 +185,7 @@ function alignSigns(q: Matrix, v: Matrix): void {
     let s = 0;
     let pq = q.offset + j * q1;
     let pv = v.offset + j * v1;
-    for (let i = 0; i < d; i++, pq += q0, pv += v0) s += qd[pq]! * vd[pv]!;
+    for (let i = 0; i < d; i++, pq += q0, pv += v0) s += qd[pq]! * (factor * vd[pv]!);
     if (s >= 0) continue;
     pq = q.offset + j * q1;
     for (let i = 0; i < d; i++, pq += q0) qd[pq] = -qd[pq]!;

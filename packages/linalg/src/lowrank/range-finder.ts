@@ -5,6 +5,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { assertInteger } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { gaussianMatrix } from '../random/rng.js';
 import type { Rng } from '../random/rng.js';
 import { orthonormalizeColumns } from '../dense/qr.js';
@@ -14,14 +15,28 @@ import { resolveRng } from './random-source.js';
 import type { RandomSource } from './random-source.js';
 
 /**
+ * Largest accepted number of subspace iterations (`powerIters` of
+ * {@link rangeFinder}, {@link rsvd} and {@link reigh}). Accuracy stops
+ * improving after a handful of iterations; the bound keeps a mistyped count
+ * (say `2 ** 53`) from running for ever.
+ * @example
+ * ```ts
+ * import { eye, MAX_POWER_ITERATIONS, rangeFinder } from '@bkfac/linalg';
+ * console.log(rangeFinder(eye(4), 2, { powerIters: MAX_POWER_ITERATIONS }).shape); // [4, 2]
+ * ```
+ * @category Low-rank and online decompositions
+ */
+export const MAX_POWER_ITERATIONS = 100;
+
+/**
  * Options of {@link rangeFinder}.
  * @category Low-rank and online decompositions
  */
 export interface RangeFinderOptions extends RandomSource {
   /**
-   * Subspace iterations `p` (default `0`): each applies `Aᵀ` then `A`,
-   * re-orthonormalising after every product, so the sketch sees
-   * `(AAᵀ)^p·A` whose spectrum decays `2p + 1` times faster.
+   * Subspace iterations `p` (default `0`, at most {@link MAX_POWER_ITERATIONS}):
+   * each applies `Aᵀ` then `A`, re-orthonormalising after every product, so
+   * the sketch sees `(AAᵀ)^p·A` whose spectrum decays `2p + 1` times faster.
    */
   powerIters?: number;
 }
@@ -36,7 +51,7 @@ export interface RangeFinderOptions extends RandomSource {
  * @param q - number of basis vectors, an integer in `[1, min(rows, cols)]`
  * @param options - `powerIters` and the random source (`seed` or `rng`; default seed 0)
  * @returns a fresh `rows x q` matrix with orthonormal columns
- * @throws {@link InvalidArgumentError} if `q`, `powerIters`, the seed/rng or the operator is invalid
+ * @throws {@link InvalidArgumentError} if `q`, `powerIters` (an integer in `[0, MAX_POWER_ITERATIONS]`), the seed/rng or the operator is invalid
  * @throws {@link ShapeError} if `a` (or an operator's output) has the wrong shape
  * @throws {@link NonFiniteError} if `a` (or an operator's output) holds NaN or ±Infinity
  * @example
@@ -51,9 +66,16 @@ export interface RangeFinderOptions extends RandomSource {
 export function rangeFinder(
   a: Matrix | LinearOperator,
   q: number,
-  options: RangeFinderOptions = {},
+  options?: RangeFinderOptions,
 ): Matrix {
-  const powerIters = assertInteger('rangeFinder', 'options.powerIters', options.powerIters ?? 0, 0);
+  options = optionsObject('rangeFinder', options);
+  const powerIters = assertInteger(
+    'rangeFinder',
+    'options.powerIters',
+    options.powerIters ?? 0,
+    0,
+    MAX_POWER_ITERATIONS,
+  );
   const op = checkOperator('rangeFinder', 'a', a, false);
   assertInteger('rangeFinder', 'q', q, 1, Math.min(op.rows, op.cols));
   return sketchRange(op, q, powerIters, resolveRng('rangeFinder', options));
@@ -85,7 +107,13 @@ export function sketchFor(
   symmetric: boolean,
 ): { op: CheckedOperator; basis: Matrix } {
   const oversample = assertInteger(fn, 'options.oversample', options.oversample ?? 10, 0);
-  const powerIters = assertInteger(fn, 'options.powerIters', options.powerIters ?? 2, 0);
+  const powerIters = assertInteger(
+    fn,
+    'options.powerIters',
+    options.powerIters ?? 2,
+    0,
+    MAX_POWER_ITERATIONS,
+  );
   const op = checkOperator(fn, 'a', a, symmetric);
   const limit = Math.min(op.rows, op.cols);
   assertInteger(fn, 'rank', rank, 1, limit);

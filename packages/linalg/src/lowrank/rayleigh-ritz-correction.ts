@@ -7,6 +7,7 @@ import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { assertNumber } from '../core/validate.js';
+import { optionsObject } from '../core/options.js';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { gatherColumns } from './blocks.js';
 import { assertEigenPairs, assertObject } from './check-representation.js';
@@ -64,8 +65,9 @@ export interface RayleighRitzCorrectionOptions extends RandomSource, Orthonormal
 export function rayleighRitzCorrection(
   representation: LowRankEigen,
   k: Matrix | LinearOperator,
-  options: RayleighRitzCorrectionOptions = {},
+  options?: RayleighRitzCorrectionOptions,
 ): LowRankEigen {
+  options = optionsObject('rayleighRitzCorrection', options);
   const fn = 'rayleighRitzCorrection';
   assertObject(fn, 'representation', representation, 'an object { values, vectors }');
   const { values, vectors } = representation;

@@ -2,6 +2,7 @@
  * Randomized symmetric eigendecomposition (SRE-KFAC / RS-KFAC).
  * @module
  */
+import { optionsObject } from '../core/options.js';
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -75,8 +76,9 @@ export interface ReighOptions extends RandomSource {
 export function reigh(
   a: Matrix | LinearOperator,
   rank: number,
-  options: ReighOptions = {},
+  options?: ReighOptions,
 ): LowRankEigen {
+  options = optionsObject('reigh', options);
   const method = options.method ?? 'rayleigh-ritz';
   if (method !== 'rayleigh-ritz' && method !== 'svd') {
     throw new InvalidArgumentError('reigh', 'options.method', "'rayleigh-ritz' or 'svd'", method);

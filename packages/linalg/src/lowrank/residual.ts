@@ -6,6 +6,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { copyInto, zeros } from '../core/matrix.js';
+import { frobeniusNorm } from '../core/ops.js';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { Workspace } from '../blas/workspace.js';
 import { columnMajor } from '../dense/householder.js';
@@ -119,32 +120,4 @@ function addInPlace(a: Matrix, b: Matrix): void {
   const ad = a.data;
   const bd = b.data;
   for (let i = 0; i < ad.length; i++) ad[i]! += bd[i]!;
-}
-
-/**
- * `‖A‖_F`, rescaled when the plain sum of squares overflows or underflows
- * (graded batches near the floating-point limits).
- * @internal
- */
-export function frobeniusNorm(a: Matrix): number {
-  const [m, n] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  let sum = 0;
-  let largest = 0;
-  for (let j = 0; j < n; j++) {
-    let p = a.offset + j * s1;
-    for (let i = 0; i < m; i++, p += s0) {
-      const x = d[p]!;
-      sum += x * x;
-      largest = Math.max(largest, Math.abs(x));
-    }
-  }
-  if (largest === 0 || (sum < Infinity && sum > 1e-280)) return Math.sqrt(sum);
-  let scaled = 0;
-  for (let j = 0; j < n; j++) {
-    let p = a.offset + j * s1;
-    for (let i = 0; i < m; i++, p += s0) scaled += (d[p]! / largest) ** 2;
-  }
-  return largest * Math.sqrt(scaled);
 }

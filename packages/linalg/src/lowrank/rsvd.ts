@@ -2,6 +2,7 @@
  * Randomized truncated SVD (Halko, Martinsson & Tropp 2011).
  * @module
  */
+import { optionsObject } from '../core/options.js';
 import type { Matrix } from '../core/matrix.js';
 import { copy, zeros } from '../core/matrix.js';
 import { gemmUnchecked } from '../blas/gemm.js';
@@ -49,11 +50,8 @@ export interface RsvdOptions extends RandomSource {
  * ```
  * @category Low-rank and online decompositions
  */
-export function rsvd(
-  a: Matrix | LinearOperator,
-  rank: number,
-  options: RsvdOptions = {},
-): LowRankSvd {
+export function rsvd(a: Matrix | LinearOperator, rank: number, options?: RsvdOptions): LowRankSvd {
+  options = optionsObject('rsvd', options);
   const { op, basis } = sketchFor('rsvd', a, rank, options, false);
   // (QᵀA)ᵀ = AᵀQ is tall: its SVD W·Σ·Zᵀ gives QᵀA = Z·Σ·Wᵀ.
   const small = svd(op.applyTranspose(basis));

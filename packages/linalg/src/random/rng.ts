@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { zeros } from '../core/matrix.js';
+import { allocate, checkOrder, typeName } from '../core/matrix.js';
 import type { Matrix, StorageOrder } from '../core/matrix.js';
 import { checkDimension } from '../core/matrix.js';
 
@@ -172,7 +172,16 @@ export function gaussianMatrix(
 ): Matrix {
   checkDimension('gaussianMatrix', 'm', m);
   checkDimension('gaussianMatrix', 'n', n);
-  const a = zeros(m, n, order);
+  checkOrder('gaussianMatrix', order);
+  if (typeof (rng as Partial<Rng> | null)?.normal !== 'function') {
+    throw new InvalidArgumentError(
+      'gaussianMatrix',
+      'rng',
+      'a generator from createRng',
+      typeName(rng),
+    );
+  }
+  const a = allocate('gaussianMatrix', m, n, order);
   // Fill in column order regardless of storage so the values do not depend on `order`.
   const [s0, s1] = a.stride as [number, number];
   for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) a.data[i * s0 + j * s1] = rng.normal();
