@@ -17,7 +17,7 @@ import {
 } from './validate.js';
 import { optionsObject } from './options.js';
 import { gemvUnchecked } from '../blas/gemv.js';
-import { computeWithoutOverflow } from './overflow.js';
+import { assertRepresentable } from './overflow.js';
 import { createRng } from '../random/rng.js';
 
 /**
@@ -266,9 +266,8 @@ export function scale(a: Matrix, s: number): Matrix {
   assertNumber('scale', 's', s);
   assertFinite('scale', 'a', a);
   const out = zeros(m, n);
-  computeWithoutOverflow('scale', 's·a', out, true, nothingToBound, (target) =>
-    ops.muls(target, a, s),
-  );
+  ops.muls(out, a, s);
+  assertRepresentable('scale', 's·a', out);
   return out;
 }
 
@@ -290,9 +289,8 @@ export function scale(a: Matrix, s: number): Matrix {
  */
 export function add(a: Matrix, b: Matrix): Matrix {
   const out = elementwiseOutput('add', a, b);
-  computeWithoutOverflow('add', 'a + b', out, true, nothingToBound, (target) =>
-    ops.add(target, a, b),
-  );
+  ops.add(out, a, b);
+  assertRepresentable('add', 'a + b', out);
   return out;
 }
 
@@ -314,9 +312,8 @@ export function add(a: Matrix, b: Matrix): Matrix {
  */
 export function sub(a: Matrix, b: Matrix): Matrix {
   const out = elementwiseOutput('sub', a, b);
-  computeWithoutOverflow('sub', 'a − b', out, true, nothingToBound, (target) =>
-    ops.sub(target, a, b),
-  );
+  ops.sub(out, a, b);
+  assertRepresentable('sub', 'a − b', out);
   return out;
 }
 
@@ -349,9 +346,6 @@ export function trace(a: Matrix): number {
 
 /** Bound of norm2's iteration budget, so a mistyped count cannot run for ever. */
 const MAX_NORM2_ITERATIONS = 100_000;
-
-/** A fresh output is checked after the fact; no bound is needed. */
-const nothingToBound = (): number => 0;
 
 /** Validates two same-shape finite matrices and allocates their row-major result. */
 function elementwiseOutput(fn: string, a: Matrix, b: Matrix): Matrix {

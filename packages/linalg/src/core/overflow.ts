@@ -45,7 +45,13 @@ export function computeWithoutOverflow(
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.set(i, j, scratch.get(i, j));
 }
 
-function assertRepresentable(fn: string, operands: string, result: Matrix): void {
+/**
+ * A freshly computed result must be finite: an entry beyond float64 is an
+ * error naming `fn` and `operands`, never a silent ±Infinity.
+ * @throws {@link NonFiniteError} if an entry of `result` overflowed
+ * @internal
+ */
+export function assertRepresentable(fn: string, operands: string, result: Matrix): void {
   const at = firstNonFinite(result);
   if (at !== null) {
     const where = `(${at[0]}, ${at[1]}): the result of ${operands} overflows float64`;

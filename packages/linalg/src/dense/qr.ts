@@ -9,8 +9,7 @@ import { assertFinite, assertMatrix } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
 import { Workspace } from '../blas/workspace.js';
 import { columnMajor } from './householder.js';
-import { maxAbs } from '../core/ops.js';
-import { powerOfTwoScaling } from './scaling.js';
+import { copyScaled } from './scaling.js';
 import { QR_BLOCK, blockFactorsFor, formQInPlace, householderQrInPlace } from './qr-factor.js';
 
 const blockFactorSpace = new Workspace();
@@ -215,14 +214,8 @@ export function orthonormalizeColumns(a: Matrix): Matrix {
   const m = a.shape[0]!;
   const n = a.shape[1]!;
   const q = zeros(m, n, 'col');
-  copyInto(q, a);
   // Q is invariant to positive scaling: an exact power of two keeps the reflector norms representable.
-  const exponent = powerOfTwoScaling(maxAbs(q));
-  if (exponent !== 0) {
-    const factor = 2 ** exponent;
-    const qd = q.data;
-    for (let p = 0; p < qd.length; p++) qd[p]! *= factor;
-  }
+  copyScaled(a, q.data);
   const t = columnMajor(blockFactorSpace.get(QR_BLOCK * n), QR_BLOCK, n, 0);
   householderQrInPlace(q, t);
   formQInPlace(q, n, t);

@@ -3,6 +3,7 @@
  * @module
  */
 import { NonFiniteError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
 
 /** Largest entries in [2^-LIMIT, 2^LIMIT] need no scaling: their squares cannot overflow or underflow. */
 const LIMIT = 400;
@@ -42,4 +43,30 @@ export function unscaleValues(
     }
     values[i] = v;
   }
+}
+
+/**
+ * Writes `2^s·A` column-major into `out` (leading dimension `m`), with `s`
+ * from {@link powerOfTwoScaling} (exact; keeps squares far from overflow and
+ * underflow). Returns `s`.
+ * @internal
+ */
+export function copyScaled(a: Matrix, out: Float64Array): number {
+  const m = a.shape[0]!;
+  const n = a.shape[1]!;
+  const [s0, s1] = a.stride as [number, number];
+  const ad = a.data;
+  let largest = 0;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0, p = a.offset + j * s1; i < m; i++, p += s0) {
+      const x = ad[p]!;
+      out[i + j * m] = x;
+      largest = Math.max(largest, Math.abs(x));
+    }
+  }
+  const exponent = powerOfTwoScaling(largest);
+  if (exponent === 0) return 0;
+  const factor = 2 ** exponent;
+  for (let i = 0; i < m * n; i++) out[i]! *= factor;
+  return exponent;
 }

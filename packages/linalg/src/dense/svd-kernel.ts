@@ -12,7 +12,7 @@ import { bidiagonalSvd } from './bidiagonal-svd.js';
 import { columnMajor } from './householder.js';
 import { applyReflectorSequence } from './householder-sequence.js';
 import { QR_BLOCK, householderQrInPlace } from './qr-factor.js';
-import { powerOfTwoScaling, unscaleValues } from './scaling.js';
+import { copyScaled, unscaleValues } from './scaling.js';
 
 /** From this aspect ratio on, a QR factorization first shrinks the bidiagonalization to `n x n`. */
 const QR_FIRST_RATIO = 1.6;
@@ -93,31 +93,6 @@ function qrTauFromFactors(t: Matrix, n: number): void {
   const tau = qrTauSpace.get(n);
   const ld = t.stride[1]!;
   for (let j = 0; j < n; j++) tau[j] = t.data[(j % QR_BLOCK) + j * ld]!;
-}
-
-/**
- * Writes `2^s·A` column-major into `out` (leading dimension `m`), with `s`
- * from {@link powerOfTwoScaling} (exact; keeps squares far from overflow and
- * underflow). Returns `s`.
- */
-function copyScaled(a: Matrix, out: Float64Array): number {
-  const m = a.shape[0]!;
-  const n = a.shape[1]!;
-  const [s0, s1] = a.stride as [number, number];
-  const ad = a.data;
-  let largest = 0;
-  for (let j = 0; j < n; j++) {
-    for (let i = 0, p = a.offset + j * s1; i < m; i++, p += s0) {
-      const x = ad[p]!;
-      out[i + j * m] = x;
-      largest = Math.max(largest, Math.abs(x));
-    }
-  }
-  const exponent = powerOfTwoScaling(largest);
-  if (exponent === 0) return 0;
-  const factor = 2 ** exponent;
-  for (let i = 0; i < m * n; i++) out[i]! *= factor;
-  return exponent;
 }
 
 /** Copies the column-major `rows x cols` buffer `src` into the top-left corner of the column-major `dst`. */

@@ -2,7 +2,7 @@
  * Matrix-free linear operators: sketch a matrix you never form.
  * @module
  */
-import { computeWithoutOverflow } from '../core/overflow.js';
+import { assertRepresentable } from '../core/overflow.js';
 import type { Matrix } from '../core/matrix.js';
 import { checkDimension, typeName, zeros } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -157,13 +157,7 @@ function product(
   outRows: number,
 ): Matrix {
   const y = zeros(outRows, x.shape[1]!, 'col');
-  computeWithoutOverflow(
-    fn,
-    `${arg}·x`,
-    y,
-    true,
-    () => 0,
-    (target) => gemmUnchecked(trans, false, 1, a, x, 0, target),
-  );
+  gemmUnchecked(trans, false, 1, a, x, 0, y);
+  assertRepresentable(fn, `${arg}·x`, y);
   return y;
 }
