@@ -1,7 +1,7 @@
 // Throws generated bad inputs at every function a package exports. Each export
 // has a template (a factory for one valid call); every argument, and every field
 // of an object argument, is replaced in turn by values of the wrong type, shape,
-// size or magnitude. A call must either return a finite result or throw a
+// size or magnitude (also every matrix argument at once). A call must either return a finite result or throw a
 // BkfacError naming the function called, and a failed call must leave every
 // argument as it was. fast-check then combines two mutations at random.
 import fc from 'fast-check';
@@ -14,7 +14,8 @@ export type Template = () => unknown[];
 /** What `check` saw. */
 export type Outcome = 'returned' | 'threw';
 
-type Mutation = { path: (string | number)[]; value: unknown; label: string };
+/** `value` put at `path` of the arguments; `bad` names the value, `label` the whole mutation. */
+type Mutation = { path: (string | number)[]; value: unknown; bad: string; label: string };
 
 const isNdarray = (x: unknown): x is ndarray.NdArray =>
   typeof x === 'object' && x !== null && 'shape' in x && 'stride' in x && 'data' in x;
@@ -93,6 +94,10 @@ export function badValuesFor(v: unknown): [string, unknown][] {
         ['a +Infinity entry', mapMatrix(v, (x, i, j) => (i === 0 && j === 0 ? Infinity : x))],
         ['a -Infinity entry', mapMatrix(v, (x, i, j) => (i === m - 1 && j === 0 ? -Infinity : x))],
         ['entries near the float64 maximum', mapMatrix(v, (x) => (x / big) * 1.7e308)],
+        [
+          'every entry near the float64 maximum',
+          mapMatrix(v, (_, i, j) => ((i + j) % 2 ? -1 : 1) * (10 + ((3 * i + 7 * j) % 7)) * 1e307),
+        ],
         ['entries scaled to 1e300', mapMatrix(v, (x) => (x / big) * 1e300)],
         ['entries scaled to 1e-300', mapMatrix(v, (x) => (x / big) * 1e-300)],
         ['subnormal entries', mapMatrix(v, (x) => (x / big) * 1e-310)],
@@ -176,7 +181,7 @@ export function mutationsOf(args: unknown[], fixed: readonly number[] = []): Mut
   const out: Mutation[] = [];
   const visit = (value: unknown, path: (string | number)[], depth: number): void => {
     for (const [label, bad] of badValuesFor(value)) {
-      out.push({ path, value: bad, label: `${path.join('.')} = ${label}` });
+      out.push({ path, value: bad, bad: label, label: `${path.join('.')} = ${label}` });
     }
     if (depth >= 3 || typeof value !== 'object' || value === null || ArrayBuffer.isView(value))
       return;
@@ -190,6 +195,20 @@ export function mutationsOf(args: unknown[], fixed: readonly number[] = []): Mut
     if (!fixed.includes(i)) visit(a, [i], 0);
   });
   return out;
+}
+
+/**
+ * Mutations applied together: the same magnitude (entries near the maximum,
+ * scaled to 1e±300, subnormal) in every matrix and vector argument at once,
+ * where overflow needs more than one large operand (a sum, a product).
+ */
+export function jointMutationsOf(single: Mutation[]): Mutation[][] {
+  const byValue = new Map<string, Mutation[]>();
+  for (const m of single) {
+    if (m.path.length !== 1 || !/^(entries|every entry|subnormal)/.test(m.bad)) continue;
+    byValue.set(m.bad, [...(byValue.get(m.bad) ?? []), m]);
+  }
+  return [...byValue.values()].filter((group) => group.length > 1);
 }
 
 function apply(args: unknown[], mutations: Mutation[]): unknown[] {
@@ -338,6 +357,10 @@ export function describeExportFuzz(
         if (single.length === 0) return;
         const outcomes = { returned: 0, threw: 0 };
         for (const m of single) outcomes[checkCall(name, fn, apply(template(), [m]), m.label)]++;
+        for (const group of jointMutationsOf(single)) {
+          const label = group.map((m) => m.label).join(' and ');
+          outcomes[checkCall(name, fn, apply(template(), group), label)]++;
+        }
         // At least one bad input must be refused, or the template mutates nothing that matters.
         expect(outcomes.threw).toBeGreaterThan(0);
         fc.assert(

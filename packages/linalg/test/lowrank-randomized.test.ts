@@ -3,6 +3,7 @@ import {
   createRng,
   gemm,
   InvalidArgumentError,
+  MAX_POWER_ITERATIONS,
   NonFiniteError,
   NonSymmetricError,
   rangeFinder,
@@ -240,6 +241,12 @@ describe('randomized routines: errors', () => {
     expect(() => rsvd(a, 2, { oversample: -1 })).toThrow(InvalidArgumentError);
     expect(() => reigh(a, 2, { powerIters: 1.5 })).toThrow(InvalidArgumentError);
     expect(() => rangeFinder(a, 2, { powerIters: -1 })).toThrow(InvalidArgumentError);
+    // A mistyped count that is still a safe integer must not run for ever either.
+    const tooMany = MAX_POWER_ITERATIONS + 1;
+    expect(() => rangeFinder(a, 2, { powerIters: tooMany })).toThrow(/powerIters/);
+    expect(() => rsvd(a, 2, { powerIters: tooMany })).toThrow(/powerIters/);
+    expect(() => reigh(a, 2, { powerIters: tooMany })).toThrow(/powerIters/);
+    expect(rangeFinder(a, 2, { powerIters: MAX_POWER_ITERATIONS }).shape).toEqual([a.shape[0], 2]);
     expect(() => reigh(a, 2, { method: 'qr' as never })).toThrow(InvalidArgumentError);
   });
   it('reject both a seed and an rng, a bad seed or a bad rng', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { assertFinite, NonFiniteError } from '@bkfac/linalg';
+import { assertFinite, assertSymmetric, fromRows, NonFiniteError } from '@bkfac/linalg';
 import { arbSeed, awkwardView, randomRows } from '../../../test-support/reference';
 
 describe('assertFinite', () => {
@@ -33,5 +33,17 @@ describe('assertFinite', () => {
       [-Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE],
     ];
     expect(() => assertFinite('demo', 'a', awkwardView(rows, 3))).not.toThrow();
+  });
+});
+
+describe('assertSymmetric', () => {
+  // NaN makes every comparison false, so without an explicit check it would pass as symmetric.
+  test.each([NaN, Infinity, -Infinity])('reports a %p entry instead of accepting it', (bad) => {
+    const a = fromRows([
+      [1, bad],
+      [bad, 1],
+    ]);
+    expect(() => assertSymmetric('demo', 'a', a)).toThrow(NonFiniteError);
+    expect(() => assertSymmetric('demo', 'a', a)).toThrow(/^demo: argument 'a' must be finite/);
   });
 });
