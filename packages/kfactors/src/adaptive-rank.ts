@@ -87,6 +87,9 @@ export const BRAND_RANK_RULE: AdaptiveRankRule = {
   historyLength: 30,
 };
 
+/** The fields of an {@link AdaptiveRankRule}, all numbers. */
+const RULE_KEYS = Object.keys(RSVD_RANK_RULE) as (keyof AdaptiveRankRule)[];
+
 /**
  * Observed relative truncation `ε = min(D)/max(D)` of a retained spectrum
  * (order-agnostic, so ascending and descending inputs agree).
@@ -94,6 +97,7 @@ export const BRAND_RANK_RULE: AdaptiveRankRule = {
  * @param values - retained eigenvalues, any order
  * @returns `ε`, or `null` when there is nothing to measure (empty or `max(D) ≤ 0`)
  * @throws {@link @bkfac/linalg!NonFiniteError} if `values` holds NaN or ±Infinity
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `values` is not an array or Float64Array of numbers
  * @example
  * ```ts
  * import { truncationRatio } from '@bkfac/kfactors';
@@ -102,11 +106,16 @@ export const BRAND_RANK_RULE: AdaptiveRankRule = {
  * @category Configuration
  */
 export function truncationRatio(values: ArrayLike<number>): number | null {
+  const fn = 'truncationRatio';
+  if (!Array.isArray(values) && !(values instanceof Float64Array)) {
+    throw new InvalidArgumentError(fn, 'values', 'an array or a Float64Array of numbers', values);
+  }
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) throw new NonFiniteError('truncationRatio', 'values', `entry ${i}`, v);
+    const v: unknown = values[i];
+    if (typeof v !== 'number') throw new InvalidArgumentError(fn, 'values', 'numbers', v);
+    if (!Number.isFinite(v)) throw new NonFiniteError(fn, 'values', `entry ${i}`, v);
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -121,7 +130,8 @@ export function truncationRatio(values: ArrayLike<number>): number | null {
  * @param history - ratios, oldest first; the last `rule.periodMultiplier` are averaged
  * @param dim - factor size `d` (caps the rank)
  * @returns the new rank (unchanged if `history` is empty)
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if `rank` or `dim` is not a positive integer,
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `rule` is not a valid rule (every field a number in range),
+ *   `rank` or `dim` is not a positive integer, `history` is not an array,
  *   or a history entry is not a ratio in `[0, 1]`
  * @example
  * ```ts
@@ -136,8 +146,23 @@ export function nextRank(
   history: readonly number[],
   dim: number,
 ): number {
-  assertInteger('nextRank', 'rank', rank, 1);
-  assertInteger('nextRank', 'dim', dim, 1);
+  const fn = 'nextRank';
+  if (
+    typeof rule !== 'object' ||
+    rule === null ||
+    RULE_KEYS.some((k) => typeof (rule as unknown as Record<string, unknown>)[k] !== 'number')
+  ) {
+    throw new InvalidArgumentError(
+      fn,
+      'rule',
+      `an AdaptiveRankRule (${RULE_KEYS.join(', ')})`,
+      rule,
+    );
+  }
+  resolveRankRule(fn, 'rule', 'rsvd', rule);
+  assertInteger(fn, 'rank', rank, 1);
+  assertInteger(fn, 'dim', dim, 1);
+  if (!Array.isArray(history)) throw new InvalidArgumentError(fn, 'history', 'an array', history);
   history.forEach((ratio, i) => {
     if (!(ratio >= 0 && ratio <= 1)) {
       throw new InvalidArgumentError('nextRank', `history[${i}]`, 'a ratio in [0, 1]', ratio);

@@ -66,11 +66,13 @@ export function scaledSumOfSquares(v: Matrix): { scale: number; sum: number } {
     }
   }
   if (scale === 0 || !Number.isFinite(scale)) return { scale, sum: scale === 0 ? 0 : NaN };
+  // 1/scale overflows for a subnormal scale; then divide (slower, and only then).
   const inverse = 1 / scale;
+  const divide = inverse === Infinity;
   let sum = 0;
   for (let i = 0; i < m; i++) {
     for (let j = 0, p = v.offset + i * s0; j < n; j++, p += s1) {
-      const x = d[p]! * inverse;
+      const x = divide ? d[p]! / scale : d[p]! * inverse;
       sum += x * x;
     }
   }

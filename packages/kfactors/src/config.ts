@@ -296,41 +296,51 @@ const DAMPING_MODES: readonly DampingMode[] = ['adaptive', 'tikhonov', 'kronecke
  * @category Configuration
  */
 export function resolveConfig(config: KFactorsConfig): ResolvedConfig {
-  const fn = 'resolveConfig';
+  return resolveConfigAs('resolveConfig', 'config', config);
+}
+
+/** Configurations returned by {@link resolveConfigAs}: deeply frozen, so membership proves validity. */
+const RESOLVED = new WeakSet<object>();
+
+/**
+ * {@link resolveConfig} on behalf of `fn`, whose argument `arg` holds the configuration.
+ * @internal
+ */
+export function resolveConfigAs(fn: string, arg: string, config: KFactorsConfig): ResolvedConfig {
   if (typeof config !== 'object' || config === null) {
-    throw new InvalidArgumentError(fn, 'config', 'an object', config);
+    throw new InvalidArgumentError(fn, arg, 'an object', config);
   }
-  const strategy = oneOf(fn, 'config.strategy', config.strategy, STRATEGIES);
+  const strategy = oneOf(fn, `${arg}.strategy`, config.strategy, STRATEGIES);
   const dampingMode = oneOf(
     fn,
-    'config.dampingMode',
+    `${arg}.dampingMode`,
     config.dampingMode ?? (strategy === 'kfac' ? 'kronecker' : 'adaptive'),
     DAMPING_MODES,
   );
   if (dampingMode === 'kronecker' && strategy !== 'kfac') {
     throw new InvalidArgumentError(
       fn,
-      'config.dampingMode',
+      `${arg}.dampingMode`,
       "'adaptive' or 'tikhonov' for a low-rank strategy ('kronecker' needs the full eigenbases of 'kfac')",
       dampingMode,
     );
   }
   const p = config.periods ?? {};
   if (typeof p !== 'object' || p === null || Array.isArray(p)) {
-    throw new InvalidArgumentError(fn, 'config.periods', 'an object of period schedules', p);
+    throw new InvalidArgumentError(fn, `${arg}.periods`, 'an object of period schedules', p);
   }
   for (const key of Object.keys(p)) {
     if (!PERIOD_KEYS.includes(key as keyof PeriodsConfig)) {
       throw new InvalidArgumentError(
         fn,
-        'config.periods',
+        `${arg}.periods`,
         `keys among ${PERIOD_KEYS.join(', ')}`,
         key,
       );
     }
   }
   const period = (key: keyof PeriodsConfig): NormalizedSchedule =>
-    normalizeSchedule(fn, `config.periods.${key}`, p[key] ?? PERIOD_DEFAULTS[key], {
+    normalizeSchedule(fn, `${arg}.periods.${key}`, p[key] ?? PERIOD_DEFAULTS[key], {
       min: 1,
       integer: true,
     });
@@ -341,57 +351,60 @@ export function resolveConfig(config: KFactorsConfig): ResolvedConfig {
     overwrite: period('overwrite'),
     correction: period('correction'),
   };
-  checkPeriodConsistency(strategy, periods);
+  checkPeriodConsistency(fn, arg, strategy, periods);
   const clip = config.clip === undefined ? 0.07 : config.clip;
-  return {
+  const resolved: ResolvedConfig = {
     strategy,
-    decay: assertDecay(fn, 'config.decay', config.decay ?? 0.95),
-    damping: normalizeSchedule(fn, 'config.damping', config.damping ?? DEFAULT_DAMPING, { min: 0 }),
+    decay: assertDecay(fn, `${arg}.decay`, config.decay ?? 0.95),
+    damping: normalizeSchedule(fn, `${arg}.damping`, config.damping ?? DEFAULT_DAMPING, { min: 0 }),
     dampingMode,
     periods,
-    rank: normalizeSchedule(fn, 'config.rank', config.rank ?? 220, { min: 1, integer: true }),
-    oversample: normalizeSchedule(fn, 'config.oversample', config.oversample ?? 10, {
+    rank: normalizeSchedule(fn, `${arg}.rank`, config.rank ?? 220, { min: 1, integer: true }),
+    oversample: normalizeSchedule(fn, `${arg}.oversample`, config.oversample ?? 10, {
       min: 0,
       integer: true,
     }),
     powerIterations: assertInteger(
       fn,
-      'config.powerIterations',
+      `${arg}.powerIterations`,
       config.powerIterations ?? 3,
       0,
       MAX_POWER_ITERATIONS,
     ),
-    truncation: oneOf(fn, 'config.truncation', config.truncation ?? 'post', ['pre', 'post']),
+    truncation: oneOf(fn, `${arg}.truncation`, config.truncation ?? 'post', ['pre', 'post']),
     correctionFraction: assertNumber(
       fn,
-      'config.correctionFraction',
+      `${arg}.correctionFraction`,
       config.correctionFraction ?? 0.2,
       Number.MIN_VALUE,
       1,
     ),
     rsvdRankRule: resolveRankRule(
       fn,
-      'config.adaptiveRank.rsvd',
+      `${arg}.adaptiveRank.rsvd`,
       'rsvd',
       config.adaptiveRank?.rsvd,
     ),
     brandRankRule: resolveRankRule(
       fn,
-      'config.adaptiveRank.brand',
+      `${arg}.adaptiveRank.brand`,
       'brand',
       config.adaptiveRank?.brand,
     ),
     eigenvalueCutoff: assertNumber(
       fn,
-      'config.eigenvalueCutoff',
+      `${arg}.eigenvalueCutoff`,
       config.eigenvalueCutoff ?? 1e-10,
       0,
       1,
     ),
-    brandRule: oneOf(fn, 'config.brandRule', config.brandRule ?? 'auto', ['auto', 'force']),
-    clip: clip === null ? null : assertNumber(fn, 'config.clip', clip, Number.MIN_VALUE),
-    exactAverage: oneOf(fn, 'config.exactAverage', config.exactAverage ?? false, [true, false]),
+    brandRule: oneOf(fn, `${arg}.brandRule`, config.brandRule ?? 'auto', ['auto', 'force']),
+    clip: clip === null ? null : assertNumber(fn, `${arg}.clip`, clip, Number.MIN_VALUE),
+    exactAverage: oneOf(fn, `${arg}.exactAverage`, config.exactAverage ?? false, [true, false]),
   };
+  deepFreeze(resolved);
+  RESOLVED.add(resolved);
+  return resolved;
 }
 
 /**
@@ -415,18 +428,22 @@ export function usesOverwrite(strategy: StrategyName): boolean {
  * overwrite and correction periods multiples of the Brand period, at every
  * epoch where any period changes.
  */
-function checkPeriodConsistency(strategy: StrategyName, periods: ResolvedPeriods): void {
+function checkPeriodConsistency(
+  fn: string,
+  arg: string,
+  strategy: StrategyName,
+  periods: ResolvedPeriods,
+): void {
   if (!usesBrand(strategy)) return;
   const boundaries = new Set<number>();
   for (const s of Object.values(periods)) for (const e of s.epochs) boundaries.add(e);
-  const fn = 'resolveConfig';
   for (const epoch of [...boundaries].sort((x, y) => x - y)) {
     const at = (s: NormalizedSchedule): number => scheduleValue(s, epoch);
     const [update, brand] = [at(periods.update), at(periods.brand)];
     if (brand % update !== 0) {
       throw new InvalidScheduleError(
         fn,
-        'config.periods.brand',
+        `${arg}.periods.brand`,
         `a multiple of periods.update (${update}) at epoch ${epoch}`,
         brand,
         epoch,
@@ -441,7 +458,7 @@ function checkPeriodConsistency(strategy: StrategyName, periods: ResolvedPeriods
       if (value % brand !== 0) {
         throw new InvalidScheduleError(
           fn,
-          `config.periods.${name}`,
+          `${arg}.periods.${name}`,
           `a multiple of periods.brand (${brand}) at epoch ${epoch}`,
           value,
           epoch,
@@ -461,4 +478,88 @@ function oneOf<T>(fn: string, arg: string, value: unknown, allowed: readonly T[]
     );
   }
   return value as T;
+}
+
+/**
+ * The {@link KFactorsConfig} that resolves to `resolved`, so a stored or
+ * hand-built configuration can be validated again by {@link resolveConfigAs}.
+ * @internal
+ */
+export function toUserConfig(fn: string, arg: string, resolved: unknown): KFactorsConfig {
+  if (typeof resolved !== 'object' || resolved === null) {
+    throw new InvalidArgumentError(fn, arg, 'a resolved configuration', resolved);
+  }
+  const r = resolved as Partial<Record<keyof ResolvedConfig, unknown>>;
+  const s = (schedule: unknown, key: string): PiecewiseSchedule => {
+    const { epochs, values } = (schedule ?? {}) as Partial<NormalizedSchedule>;
+    if (!Array.isArray(epochs) || !Array.isArray(values) || epochs.length !== values.length) {
+      throw new InvalidArgumentError(
+        fn,
+        `${arg}.${key}`,
+        'a normalized schedule { epochs, values }',
+        schedule,
+      );
+    }
+    return Object.fromEntries(epochs.map((e, i) => [e, values[i]!]));
+  };
+  const p = (r.periods ?? {}) as Partial<Record<keyof ResolvedPeriods, unknown>>;
+  const rule = (x: unknown) => (x === null ? false : (x as Partial<AdaptiveRankRule>));
+  return {
+    strategy: r.strategy as StrategyName,
+    decay: r.decay as number,
+    damping: s(r.damping, 'damping'),
+    dampingMode: r.dampingMode as DampingMode,
+    periods: Object.fromEntries(
+      PERIOD_KEYS.map((key) => [key, s(p[key], `periods.${key}`)]),
+    ) as PeriodsConfig,
+    rank: s(r.rank, 'rank'),
+    oversample: s(r.oversample, 'oversample'),
+    powerIterations: r.powerIterations as number,
+    truncation: r.truncation as TruncationVariant,
+    correctionFraction: r.correctionFraction as number,
+    adaptiveRank: { rsvd: rule(r.rsvdRankRule), brand: rule(r.brandRankRule) },
+    eigenvalueCutoff: r.eigenvalueCutoff as number,
+    brandRule: r.brandRule as BrandRule,
+    clip: r.clip as number | null,
+    exactAverage: r.exactAverage as boolean,
+  };
+}
+
+/**
+ * Asserts that `config` is a configuration as {@link resolveConfig} returns it:
+ * O(1) for the library's own (frozen) results, otherwise resolved again and compared.
+ * @internal
+ */
+export function assertResolvedConfig(
+  fn: string,
+  arg: string,
+  config: unknown,
+): asserts config is ResolvedConfig {
+  if (typeof config === 'object' && config !== null && RESOLVED.has(config)) return;
+  const again = resolveConfigAs(fn, arg, toUserConfig(fn, arg, config));
+  if (!sameData(again, config)) {
+    throw new InvalidArgumentError(
+      fn,
+      arg,
+      'a configuration as resolveConfig returns it',
+      'one that resolves differently (unsorted schedules or missing defaults)',
+    );
+  }
+}
+
+/** Whether `actual` holds every field of `expected` with the same value (numbers by `Object.is`). */
+function sameData(expected: unknown, actual: unknown): boolean {
+  if (typeof expected !== 'object' || expected === null) return Object.is(expected, actual);
+  if (typeof actual !== 'object' || actual === null) return false;
+  if (Array.isArray(expected) !== Array.isArray(actual)) return false;
+  const keys = Object.keys(expected);
+  if (Array.isArray(expected) && keys.length !== Object.keys(actual).length) return false;
+  return keys.every((k) =>
+    sameData((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k]),
+  );
+}
+
+function deepFreeze(x: object): void {
+  for (const v of Object.values(x)) if (typeof v === 'object' && v !== null) deepFreeze(v);
+  Object.freeze(x);
 }

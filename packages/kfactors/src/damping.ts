@@ -7,6 +7,7 @@ import {
   assertNumber,
   assertFiniteVector,
   InvalidArgumentError,
+  NonFiniteError,
 } from '@bkfac/linalg';
 
 /**
@@ -29,13 +30,43 @@ export interface FactorDamping {
 }
 
 /**
+ * Smallest value of the identity term `ρ^k` in the damping: `max(ρ^k, 1e-100)`.
+ * Without it a factor whose statistics are exactly zero (dead units) has
+ * `μ = ρ^k`, whose inverse `1/μ` overflows after about 13,900 updates at
+ * `ρ = 0.95`, so the damped inverse no longer exists in float64. The floor is
+ * reached after about 4,500 updates at `ρ = 0.95` and changes a result only
+ * when the whole damped spectrum is below about 1e-100 (nothing else is left to
+ * damp); the
+ * Kronecker-damped `kfac` product of two floored terms, 1e-200, stays a normal
+ * float64.
+ *
+ * @example
+ * ```ts
+ * import { factorDamping, IDENTITY_TERM_FLOOR } from '@bkfac/kfactors';
+ * const zero = new Float64Array([0, 0]);
+ * console.log(factorDamping('tikhonov', zero, 0.1, 0.95, 20000).mu === IDENTITY_TERM_FLOOR); // true
+ * ```
+ * @category Preconditioning
+ */
+export const IDENTITY_TERM_FLOOR = 1e-100;
+
+/**
+ * The identity term `max(ρ^k, IDENTITY_TERM_FLOOR)` of a factor after `k` EA updates.
+ * @internal
+ */
+export function identityTerm(decay: number, updates: number): number {
+  return Math.max(decay ** updates, IDENTITY_TERM_FLOOR);
+}
+
+/**
  * Damping of one factor with eigenvalues `D` after `k` EA updates:
  * `'adaptive'`: `c = min D`, `μ = λ·max D + ρ^k + c`, i.e. the exact
  * inverse of a matrix with eigenvalues `D_i + λ max D + ρ^k` on `span(U)` and
  * `min D + λ max D + ρ^k` on its complement (a flat continuation of the
  * truncated spectrum); `'tikhonov'`: `μ = λ·max D + ρ^k`, `c = 0`. The `ρ^k`
- * term restores the identity initialisation of the zero-initialised average
- *. An empty `D` counts as `max D = min D = 0`.
+
+ * term (floored at {@link IDENTITY_TERM_FLOOR}) restores the identity
+ * initialisation of the zero-initialised average. An empty `D` counts as `max D = min D = 0`.
  *
  * @param mode - `'adaptive'` or `'tikhonov'`
  * @param values - retained eigenvalues (any order), finite
@@ -45,7 +76,7 @@ export interface FactorDamping {
  * @returns `{ mu, shift }`
  * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown mode or a parameter out of range
  *   (`decay` must lie in `(0, 1)`)
- * @throws {@link @bkfac/linalg!NonFiniteError} if `values` holds NaN or ±Infinity
+ * @throws {@link @bkfac/linalg!NonFiniteError} if `values` holds NaN or ±Infinity, or `μ` overflows float64
  * @example
  * ```ts
  * import { factorDamping } from '@bkfac/kfactors';
@@ -69,7 +100,11 @@ export function factorDamping(
   assertNumber(fn, 'lambda', lambda, 0);
   assertDecay(fn, 'decay', decay);
   assertInteger(fn, 'updates', updates, 0);
-  return factorDampingUnchecked(mode === 'adaptive', values, lambda, decay, updates);
+  const damping = factorDampingUnchecked(mode === 'adaptive', values, lambda, decay, updates);
+  if (!Number.isFinite(damping.mu)) {
+    throw new NonFiniteError(fn, 'result', 'μ = λ·max(values) + ρ^k + shift', damping.mu);
+  }
+  return damping;
 }
 
 /**
@@ -100,5 +135,5 @@ export function factorDampingUnchecked(
     if (v < min) min = v;
   }
   const shift = continuation ? min : 0;
-  return { mu: lambda * max + decay ** updates + shift, shift };
+  return { mu: lambda * max + identityTerm(decay, updates) + shift, shift };
 }

@@ -40,7 +40,7 @@ export {
   exponentialAverageInPlace,
 } from './statistics.js';
 export type { FactorSide } from './statistics.js';
-export { factorDamping } from './damping.js';
+export { factorDamping, IDENTITY_TERM_FLOOR } from './damping.js';
 export type { FactorDamping } from './damping.js';
 export { clipScale, rootMeanSquare } from './clipping.js';
 export { brandApplies, createLayerState, layerStateBytes } from './state.js';

@@ -5,7 +5,7 @@
  */
 import { fromArray, gemm, lowRankSolve } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
-import { factorDampingUnchecked } from './damping.js';
+import { factorDampingUnchecked, identityTerm } from './damping.js';
 import type { FactorState } from './state.js';
 import { scratch } from './workspace.js';
 
@@ -78,7 +78,7 @@ export function kroneckerPrecondition(
 
 /** Identity-initialised eigenvalues `D + ρ^k` at the last decomposition. */
 function shiftedValues(factor: FactorState, decay: number): Float64Array {
-  const identity = decay ** factor.refreshedAt;
+  const identity = identityTerm(decay, factor.refreshedAt);
   return Float64Array.from(factor.values, (v) => v + identity);
 }
 

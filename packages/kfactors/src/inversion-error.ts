@@ -2,12 +2,13 @@
  * How far a strategy's damped inverse is from the exact one, for error plots like the papers'.
  * @module
  */
-import { copy, eigh, eye, fromArray, gemm, InvalidArgumentError } from '@bkfac/linalg';
+import { copy, eigh, eye, fromArray, gemm, InvalidArgumentError, reportedAs } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
 import { rmsOf } from './clipping.js';
 import { applyFactorInverse } from './inverse.js';
+import { identityTerm } from './damping.js';
 import { averageMatrix } from './refresh.js';
-import type { LayerState } from './state.js';
+import type { FactorState, LayerState } from './state.js';
 import { assertLayerState } from './state-check.js';
 import type { FactorSide } from './statistics.js';
 
@@ -78,6 +79,9 @@ export function inversionError(
   const fn = 'inversionError';
   assertLayerState(fn, 'state', state);
   if (side !== 'A' && side !== 'G') throw new InvalidArgumentError(fn, 'side', "'A' or 'G'", side);
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(fn, 'options', 'an object { norm? }', options);
+  }
   const norm = options.norm ?? 'spectral';
   if (norm !== 'spectral' && norm !== 'frobenius') {
     throw new InvalidArgumentError(fn, 'options.norm', "'spectral' or 'frobenius'", norm);
@@ -99,12 +103,18 @@ export function inversionError(
       'none',
     );
   }
+  // The state's own average may be corrupt: eigh's errors then name this function.
+  return reportedAs(fn, 'state', () => relativeInverseError(state, factor, norm));
+}
+
+/** The relative error of the strategy's damped inverse against the exact one (see inversionError). */
+function relativeInverseError(state: LayerState, factor: FactorState, norm: ErrorNorm): number {
   const { decay, dampingMode } = state.config;
   const lambda = state.damping;
   const d = factor.dim;
   const exact = eigh(averageMatrix(factor));
   const top = Math.max(exact.values[0] ?? 0, 0);
-  const mu = lambda * top + decay ** factor.averageUpdates;
+  const mu = lambda * top + identityTerm(decay, factor.averageUpdates);
   const inverse = Float64Array.from(exact.values, (v) => 1 / (v + mu));
   const reference = scaledProduct(exact.vectors, inverse);
   const identity = eye(d);

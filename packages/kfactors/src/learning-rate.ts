@@ -2,7 +2,7 @@
  * The reference's learning-rate schedules, as data.
  * @module
  */
-import { assertInteger, assertNumber, InvalidArgumentError } from '@bkfac/linalg';
+import { assertInteger, assertNumber, InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
 import { normalizeSchedule, scheduleValue } from './schedule.js';
 import type { PiecewiseSchedule } from './schedule.js';
 
@@ -109,6 +109,7 @@ export interface LearningRateScaling {
  * @returns the learning rate
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if `epoch`, a schedule parameter or the scaling is invalid
  * @throws {@link InvalidScheduleError} if a `piecewise` table is malformed
+ * @throws {@link @bkfac/linalg!NonFiniteError} if the (scaled) rate exceeds float64
  * @example
  * ```ts
  * import { learningRateAt } from '@bkfac/kfactors';
@@ -126,11 +127,16 @@ export function learningRateAt(
   assertNumber(fn, 'epoch', epoch, 0);
   let s = 1;
   if (scaling !== undefined) {
+    if (typeof scaling !== 'object' || scaling === null) {
+      throw new InvalidArgumentError(fn, 'scaling', 'an object { workers, batchSize }', scaling);
+    }
     const workers = assertInteger(fn, 'scaling.workers', scaling.workers, 1);
     const batch = assertInteger(fn, 'scaling.batchSize', scaling.batchSize, 1);
     s = (workers * batch) / 256;
   }
-  return Math.sqrt(s) * unscaledRate(schedule, epoch / s);
+  const rate = Math.sqrt(s) * unscaledRate(schedule, epoch / s);
+  if (!Number.isFinite(rate)) throw new NonFiniteError(fn, 'result', 'the learning rate', rate);
+  return rate;
 }
 
 function unscaledRate(schedule: LearningRateSchedule, e: number): number {

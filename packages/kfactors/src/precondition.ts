@@ -11,6 +11,9 @@ import {
   gemm,
   InvalidArgumentError,
   NonFiniteError,
+  normMax,
+  reportedAs,
+  scale as scaledCopy,
   ShapeError,
   syrk,
   zeros,
@@ -18,9 +21,10 @@ import {
 } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
 import { clipScale, rmsOf } from './clipping.js';
+import { factorDampingUnchecked } from './damping.js';
 import { applyFactorInverse, kroneckerPrecondition } from './inverse.js';
 import type { LayerState } from './state.js';
-import { assertLayerState } from './state-check.js';
+import { assertLayerState, assertUnitEntries } from './state-check.js';
 import { checkBatch } from './statistics.js';
 import { scratch } from './workspace.js';
 
@@ -75,7 +79,7 @@ export interface PreconditionOptions {
  * @returns the update, its pre-clip RMS and the clip factor
  * @throws {@link @bkfac/linalg!ShapeError} if `gradient` or `out` is not `d_out x d_A`
  * @throws {@link @bkfac/linalg!NonFiniteError} if `gradient` holds NaN or ±Infinity, or the update overflows
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if a factor has never been refreshed (no step-0 update yet)
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if a factor has never been refreshed (no step-0 update yet), or `options` is not an object
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
@@ -100,6 +104,9 @@ export function precondition(
   const { inputDim: cols, outputDim: rows } = state;
   assertShape(fn, 'gradient', gradient, [rows, cols]);
   assertFinite(fn, 'gradient', gradient);
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(fn, 'options', 'an object { out? }', options);
+  }
   if (options.out !== undefined) assertShape(fn, 'options.out', options.out, [rows, cols]);
   checkRefreshed(fn, state);
   // With a caller's `out` (possibly the gradient itself) the update is formed in scratch and
@@ -109,14 +116,17 @@ export function precondition(
       ? zeros(rows, cols)
       : fromArray(scratch(state, 1, rows * cols), [rows, cols]);
   const { a, g, config, damping: lambda } = state;
-  if (config.dampingMode === 'kronecker') {
-    kroneckerPrecondition(a, g, lambda, config.decay, gradient, out);
-  } else {
+  // The state is checked above, so what can still fail here is the gradient's magnitude.
+  reportedAs(fn, 'gradient', () => {
+    if (config.dampingMode === 'kronecker') {
+      kroneckerPrecondition(a, g, lambda, config.decay, gradient, out);
+      return;
+    }
     const adaptive = config.dampingMode === 'adaptive';
     const left = fromArray(scratch(state, 0, rows * cols), [rows, cols]);
     applyFactorInverse(g, adaptive, lambda, config.decay, gradient, 'left', left);
     applyFactorInverse(a, adaptive, lambda, config.decay, left, 'right', out);
-  }
+  });
   const rms = rmsOf(out, rows * cols);
   if (!Number.isFinite(rms)) throw new NonFiniteError(fn, 'result', 'the update', rms);
   const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
@@ -203,25 +213,34 @@ export function preconditionFactored(
   }
   checkRefreshed(fn, state);
   const adaptive = config.dampingMode === 'adaptive';
-  const solve = (factor: LayerState['a'], batch: Matrix): Matrix =>
-    applyFactorInverse(
-      factor,
-      adaptive,
-      lambda,
-      config.decay,
-      batch.transpose(1, 0),
-      'left',
-      zeros(factor.dim, n, 'col'),
+  const solve = (factor: LayerState['a'], batch: Matrix, arg: string): Matrix =>
+    reportedAs(fn, arg, () =>
+      applyFactorInverse(
+        factor,
+        adaptive,
+        lambda,
+        config.decay,
+        batch.transpose(1, 0),
+        'left',
+        zeros(factor.dim, n, 'col'),
+      ),
     );
-  const left = solve(g, gradients);
-  const right = solve(a, inputs);
-  // ‖L·Rᵀ‖_F² = trace((LᵀL)(RᵀR)) = Σ_ij (LᵀL)_ij (RᵀR)_ij (both symmetric).
-  const pl = syrk(left, { trans: true }).data;
-  const pr = syrk(right, { trans: true }).data;
-  let trace = 0;
-  for (let i = 0; i < n * n; i++) trace += pl[i]! * pr[i]!;
-  if (!Number.isFinite(trace)) throw new NonFiniteError(fn, 'result', 'the update', trace);
-  const rms = Math.sqrt(Math.max(trace, 0) / (rows * cols));
+  const left = solve(g, gradients, 'gradients');
+  const right = solve(a, inputs, 'inputs');
+  const count = rows * cols;
+  let rms = NaN;
+  try {
+    rms = Math.sqrt(squaredFrobeniusOfProduct(left, right) / count);
+  } catch (e) {
+    if (!(e instanceof NonFiniteError)) throw e;
+  }
+  if (!Number.isFinite(rms)) {
+    // ‖L·Rᵀ‖_F² beyond float64 (a tiny damping amplifies both sides): form it on L, R scaled to max 1.
+    const [sl, sr] = [normMax(left), normMax(right)];
+    const unit = squaredFrobeniusOfProduct(scaledCopy(left, 1 / sl), scaledCopy(right, 1 / sr));
+    rms = sl * sr * Math.sqrt(unit / count);
+  }
+  if (!Number.isFinite(rms)) throw new NonFiniteError(fn, 'result', 'the update', rms);
   const scale = config.clip === null ? 1 : clipScale(rms, config.clip);
   if (scale !== 1) scaleInto(left, left, scale);
   return { left, right, rms, scale };
@@ -266,12 +285,21 @@ export function expandFactored(update: FactoredUpdate, out?: Matrix): Matrix {
     assertDisjoint(fn, 'out', out, 'update.left', update.left);
     assertDisjoint(fn, 'out', out, 'update.right', update.right);
   }
-  return gemm(update.left, update.right, {
-    transB: true,
-    ...(out === undefined ? {} : { c: out }),
-  });
+  return reportedAs(fn, 'update', () =>
+    gemm(update.left, update.right, { transB: true, ...(out === undefined ? {} : { c: out }) }),
+  );
 }
 
+/** `‖L·Rᵀ‖_F² = trace((LᵀL)(RᵀR)) = Σ_ij (LᵀL)_ij (RᵀR)_ij` (both symmetric), never negative. */
+function squaredFrobeniusOfProduct(left: Matrix, right: Matrix): number {
+  const pl = syrk(left, { trans: true }).data;
+  const pr = syrk(right, { trans: true }).data;
+  let trace = 0;
+  for (let i = 0; i < pl.length; i++) trace += pl[i]! * pr[i]!;
+  return Math.max(trace, 0);
+}
+
+/** Both factors hold a finite decomposition whose damping `μ` is a float64 (a corrupt state may not). */
 function checkRefreshed(fn: string, state: LayerState): void {
   for (const factor of [state.a, state.g]) {
     if (factor.refreshedAt < 0) {
@@ -282,6 +310,19 @@ function checkRefreshed(fn: string, state: LayerState): void {
         'a state without a decomposition',
       );
     }
+    const { decay, dampingMode } = state.config;
+    const adaptive = dampingMode === 'adaptive';
+    const { mu } = factorDampingUnchecked(
+      adaptive,
+      factor.values,
+      state.damping,
+      decay,
+      factor.updates,
+    );
+    if (!Number.isFinite(mu)) {
+      throw new NonFiniteError(fn, 'state', `the damping μ of its ${factor.side} factor`, mu);
+    }
+    assertUnitEntries(fn, `state.${factor.side.toLowerCase()}.vectors`, factor.vectors);
   }
 }
 

@@ -68,6 +68,7 @@ export interface ScheduleBounds {
  * @param schedule - a number or an `{ epoch: value }` object
  * @param bounds - allowed range of the values (default: any finite number)
  * @returns the normalized schedule
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} naming `fn` if `bounds` is not an object
  * @throws {@link InvalidScheduleError} if a key is not a non-negative integer, `0` is missing,
  *   or a value is not finite or outside `bounds`
  * @example
@@ -83,6 +84,14 @@ export function normalizeSchedule(
   schedule: PiecewiseSchedule,
   bounds: ScheduleBounds = { min: -Infinity },
 ): NormalizedSchedule {
+  if (typeof bounds !== 'object' || bounds === null) {
+    throw new InvalidArgumentError(
+      fn,
+      `${arg} bounds`,
+      'an object { min, max?, integer? }',
+      bounds,
+    );
+  }
   if (typeof schedule === 'number') {
     checkValue(fn, arg, schedule, bounds, 0);
     return { epochs: [0], values: [schedule] };
@@ -116,7 +125,7 @@ export function normalizeSchedule(
  * @param schedule - a normalized schedule
  * @param epoch - 0-based epoch (fractional epochs are allowed)
  * @returns the value in force at `epoch` (the first piece for `epoch < 0`)
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if `epoch` is NaN
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `epoch` is NaN or `schedule` is not a normalized schedule
  * @example
  * ```ts
  * import { normalizeSchedule, scheduleValue } from '@bkfac/kfactors';
@@ -129,10 +138,40 @@ export function scheduleValue(schedule: NormalizedSchedule, epoch: number): numb
   if (typeof epoch !== 'number' || Number.isNaN(epoch)) {
     throw new InvalidArgumentError('scheduleValue', 'epoch', 'a number (not NaN)', epoch);
   }
+  assertNormalizedSchedule('scheduleValue', 'schedule', schedule);
   const { epochs, values } = schedule;
   let i = 0;
   while (i + 1 < epochs.length && epochs[i + 1]! <= epoch) i++;
   return values[i]!;
+}
+
+/** `{ epochs, values }` of equal non-zero length, epochs strictly increasing from 0, values finite. */
+function assertNormalizedSchedule(
+  fn: string,
+  arg: string,
+  schedule: unknown,
+): asserts schedule is NormalizedSchedule {
+  const { epochs, values } = (
+    typeof schedule === 'object' && schedule !== null ? schedule : {}
+  ) as {
+    epochs?: unknown;
+    values?: unknown;
+  };
+  const valid =
+    Array.isArray(epochs) &&
+    Array.isArray(values) &&
+    epochs.length === values.length &&
+    epochs[0] === 0 &&
+    epochs.every((e, i) => Number.isInteger(e) && (i === 0 || e > epochs[i - 1])) &&
+    values.every((v) => typeof v === 'number' && Number.isFinite(v));
+  if (!valid) {
+    throw new InvalidArgumentError(
+      fn,
+      arg,
+      'a normalized schedule { epochs: [0, ...increasing], values: finite numbers }',
+      describeSchedule(schedule),
+    );
+  }
 }
 
 function checkValue(

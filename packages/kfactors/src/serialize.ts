@@ -3,13 +3,11 @@
  * `Float64Array` buffers, restored exactly (bit-identical continuation).
  * @module
  */
-import { createRng, fromArray, gemm, InvalidArgumentError } from '@bkfac/linalg';
+import { createRng, fromArray, gemm, InvalidArgumentError, reportedAs } from '@bkfac/linalg';
 import type { RngState } from '@bkfac/linalg';
-import { resolveConfig } from './config.js';
-import type { KFactorsConfig, ResolvedConfig } from './config.js';
-import type { NormalizedSchedule, PiecewiseSchedule } from './schedule.js';
+import { resolveConfigAs, toUserConfig } from './config.js';
 import type { FactorState, LayerState } from './state.js';
-import { assertLayerState } from './state-check.js';
+import { assertLayerState, assertUnitEntries } from './state-check.js';
 
 /**
  * A JSON value (what `JSON.stringify` writes and `JSON.parse` reads back unchanged).
@@ -111,7 +109,11 @@ export function restoreLayer(snapshot: LayerSnapshot): LayerState {
     fail('snapshot.buffers', 'an array of Float64Array', snapshot.buffers);
   const raw = decode(meta.state, snapshot.buffers, 'state') as Record<string, unknown>;
   if (typeof raw !== 'object' || raw === null) fail('state', 'an object', raw);
-  const config = resolveConfig(toUserConfig(raw.config as ResolvedConfig));
+  const config = resolveConfigAs(
+    'restoreLayer',
+    'state.config',
+    toUserConfig('restoreLayer', 'state.config', raw.config),
+  );
   const inputDim = int(raw.inputDim, 'state.inputDim', 1);
   const outputDim = int(raw.outputDim, 'state.outputDim', 1);
   const state: LayerState = {
@@ -130,7 +132,7 @@ export function restoreLayer(snapshot: LayerSnapshot): LayerState {
     [state.a, 'state.a'],
     [state.g, 'state.g'],
   ] as const) {
-    checkFactorContent(factor, arg);
+    reportedAs('restoreLayer', arg, () => checkFactorContent(factor, arg));
   }
   return state;
 }
@@ -220,6 +222,7 @@ function restoreFactor(value: unknown, side: 'A' | 'G', dim: number, arg: string
 /** One probe `‖VᵀV·x − x‖ ≤ 1e-6·‖x‖`, `O(d·m)`: catches corrupted bases. */
 function checkBasis(vectors: Float64Array, d: number, m: number, arg: string): void {
   if (m === 0) return;
+  assertUnitEntries('restoreLayer', arg, vectors);
   const v = fromArray(vectors, [d, m], 'col');
   const x = fromArray(
     Float64Array.from({ length: m }, (_, i) => Math.cos(i + 1)),
@@ -235,43 +238,6 @@ function checkBasis(vectors: Float64Array, d: number, m: number, arg: string): v
   }
   if (!(err <= 1e-12 * norm))
     fail(arg, 'orthonormal columns', `‖VᵀVx − x‖/‖x‖ = ${Math.sqrt(err / norm)}`);
-}
-
-/** The {@link KFactorsConfig} that resolves to `resolved` (so restore re-validates everything). */
-function toUserConfig(resolved: ResolvedConfig): KFactorsConfig {
-  if (typeof resolved !== 'object' || resolved === null)
-    fail('state.config', 'an object', resolved);
-  const s = (schedule: NormalizedSchedule | undefined, arg: string): PiecewiseSchedule => {
-    const { epochs, values } = schedule ?? ({} as Partial<NormalizedSchedule>);
-    if (!Array.isArray(epochs) || !Array.isArray(values) || epochs.length !== values.length) {
-      fail(`state.config.${arg}`, 'a normalized schedule { epochs, values }', schedule);
-    }
-    return Object.fromEntries(epochs.map((e, i) => [e, values[i]!]));
-  };
-  const p = resolved.periods ?? ({} as ResolvedConfig['periods']);
-  return {
-    strategy: resolved.strategy,
-    decay: resolved.decay,
-    damping: s(resolved.damping, 'damping'),
-    dampingMode: resolved.dampingMode,
-    periods: {
-      update: s(p.update, 'periods.update'),
-      inverse: s(p.inverse, 'periods.inverse'),
-      brand: s(p.brand, 'periods.brand'),
-      overwrite: s(p.overwrite, 'periods.overwrite'),
-      correction: s(p.correction, 'periods.correction'),
-    },
-    rank: s(resolved.rank, 'rank'),
-    oversample: s(resolved.oversample, 'oversample'),
-    powerIterations: resolved.powerIterations,
-    truncation: resolved.truncation,
-    correctionFraction: resolved.correctionFraction,
-    adaptiveRank: { rsvd: resolved.rsvdRankRule ?? false, brand: resolved.brandRankRule ?? false },
-    eigenvalueCutoff: resolved.eigenvalueCutoff,
-    brandRule: resolved.brandRule,
-    clip: resolved.clip,
-    exactAverage: resolved.exactAverage,
-  };
 }
 
 function encode(value: unknown, buffers: Float64Array[]): JsonValue {

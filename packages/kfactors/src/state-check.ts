@@ -7,6 +7,7 @@
  * @module
  */
 import { InvalidArgumentError } from '@bkfac/linalg';
+import { assertResolvedConfig } from './config.js';
 import type { FactorSide } from './statistics.js';
 import type { FactorState, LayerState } from './state.js';
 
@@ -20,10 +21,7 @@ export function assertLayerState(
   state: unknown,
 ): asserts state is LayerState {
   const s = objectAt(fn, arg, state, 'a layer state from createLayerState or restoreLayer');
-  const config = objectAt(fn, `${arg}.config`, s['config'], 'a resolved configuration');
-  if (typeof config['strategy'] !== 'string' || typeof config['decay'] !== 'number') {
-    throw new InvalidArgumentError(fn, `${arg}.config`, 'a resolved configuration', config);
-  }
+  assertResolvedConfig(fn, `${arg}.config`, s['config']);
   const inputDim = integerAt(fn, `${arg}.inputDim`, s['inputDim'], 1);
   const outputDim = integerAt(fn, `${arg}.outputDim`, s['outputDim'], 1);
   integerAt(fn, `${arg}.batchSize`, s['batchSize'], 1);
@@ -66,6 +64,10 @@ function assertFactorState(
       `a Float64Array of at most ${dim} eigenvalues`,
       values,
     );
+  }
+  const bad = values.findIndex((v) => !(v >= 0 && v < Infinity));
+  if (bad >= 0) {
+    throw new InvalidArgumentError(fn, `${arg}.values`, 'finite eigenvalues >= 0', values[bad]);
   }
   bufferAt(fn, `${arg}.vectors`, f['vectors'], dim * values.length);
   if (f['average'] !== null) bufferAt(fn, `${arg}.average`, f['average'], dim * dim);
@@ -119,6 +121,23 @@ function bufferAt(fn: string, arg: string, value: unknown, length: number): void
       arg,
       `a Float64Array of length ${length}`,
       value instanceof Float64Array ? `length ${value.length}` : value,
+    );
+  }
+}
+
+/**
+ * Entries of orthonormal columns lie in [-1, 1]; a NaN or a corrupted entry
+ * outside it (which would also overflow products with the basis) is refused.
+ * @internal
+ */
+export function assertUnitEntries(fn: string, arg: string, vectors: Float64Array): void {
+  const outside = vectors.findIndex((x) => !(Math.abs(x) <= 1 + 1e-6));
+  if (outside >= 0) {
+    throw new InvalidArgumentError(
+      fn,
+      arg,
+      'orthonormal columns (entries in [-1, 1])',
+      vectors[outside],
     );
   }
 }

@@ -4,7 +4,7 @@
  */
 import { assertInteger, createRng, InvalidArgumentError } from '@bkfac/linalg';
 import type { RngState } from '@bkfac/linalg';
-import { resolveConfig, usesBrand, usesOverwrite } from './config.js';
+import { resolveConfigAs, usesBrand, usesOverwrite } from './config.js';
 import type { KFactorsConfig, ResolvedConfig } from './config.js';
 import { scheduleValue } from './schedule.js';
 import { assertLayerState } from './state-check.js';
@@ -135,6 +135,7 @@ export interface LayerDims {
  * @param rankCheck - `r_check`
  * @param batchSize - batch size `n`
  * @returns `true` when the factor is LL (Brand-tracked)
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if an argument is not a positive integer
  * @example
  * ```ts
  * import { brandApplies } from '@bkfac/kfactors';
@@ -143,6 +144,9 @@ export interface LayerDims {
  * @category Layer state
  */
 export function brandApplies(dim: number, rankCheck: number, batchSize: number): boolean {
+  assertInteger('brandApplies', 'dim', dim, 1);
+  assertInteger('brandApplies', 'rankCheck', rankCheck, 1);
+  assertInteger('brandApplies', 'batchSize', batchSize, 1);
   return rankCheck + batchSize < dim;
 }
 
@@ -154,7 +158,8 @@ export function brandApplies(dim: number, rankCheck: number, batchSize: number):
  * @param config - strategy configuration
  * @param dims - layer sizes, batch size and seed
  * @returns a fresh state
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if a size or the seed is invalid or the configuration is invalid
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if a size or the seed is invalid, a factor of
+ *   that width does not fit in memory (a dense `d x d` average), or the configuration is invalid
  * @throws {@link InvalidScheduleError} if a schedule is invalid
  * @example
  * ```ts
@@ -166,7 +171,7 @@ export function brandApplies(dim: number, rankCheck: number, batchSize: number):
  */
 export function createLayerState(config: KFactorsConfig, dims: LayerDims): LayerState {
   const fn = 'createLayerState';
-  const resolved = resolveConfig(config);
+  const resolved = resolveConfigAs(fn, 'config', config);
   if (typeof dims !== 'object' || dims === null) {
     throw new InvalidArgumentError(fn, 'dims', 'an object', dims);
   }
@@ -177,8 +182,16 @@ export function createLayerState(config: KFactorsConfig, dims: LayerDims): Layer
   if (!Number.isSafeInteger(seed) || Math.abs(seed) > Number.MAX_SAFE_INTEGER / 2) {
     throw new InvalidArgumentError(fn, 'dims.seed', 'a safe integer', seed);
   }
-  const make = (side: FactorSide, dim: number, stream: number): FactorState =>
-    createFactor(resolved, side, dim, batchSize, stream);
+  const make = (side: FactorSide, dim: number, stream: number): FactorState => {
+    try {
+      return createFactor(resolved, side, dim, batchSize, stream);
+    } catch (e) {
+      // Too large for a typed array or for memory: say which size, not a bare RangeError.
+      if (!(e instanceof RangeError)) throw e;
+      const arg = side === 'A' ? 'dims.inputDim' : 'dims.outputDim';
+      throw new InvalidArgumentError(fn, arg, 'a width whose factors fit in memory', dim);
+    }
+  };
   return {
     config: resolved,
     inputDim,

@@ -64,7 +64,7 @@ function assertSide(fn: string, side: unknown): asserts side is FactorSide {
  * @returns a fresh symmetric `d x d` matrix
  * @throws {@link @bkfac/linalg!ShapeError} if `batch` is not 2-D or has no rows
  * @throws {@link @bkfac/linalg!NonFiniteError} if `batch` holds NaN or ±Infinity
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if `side` is unknown
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `side` is unknown or the batch's second moments would overflow float64
  * @example
  * ```ts
  * import { batchFactor } from '@bkfac/kfactors';
@@ -76,6 +76,7 @@ function assertSide(fn: string, side: unknown): asserts side is FactorSide {
 export function batchFactor(side: FactorSide, batch: Matrix): Matrix {
   assertSide('batchFactor', side);
   const n = checkBatch('batchFactor', 'batch', batch);
+  assertMomentsRepresentable('batchFactor', 'batch', side, batch, n, 0);
   return syrk(batch, { trans: true, alpha: batchScale(side, n) });
 }
 
@@ -113,6 +114,7 @@ export function exponentialAverageInPlace(
   const d = batch.shape[1]!;
   const [r, c] = assertMatrix(fn, 'average', average);
   if (r !== d || c !== d) throw new ShapeError(fn, 'average', `[${d}, ${d}]`, `[${r}, ${c}]`);
+  assertFinite(fn, 'average', average);
   assertMomentsRepresentable(fn, 'batch', side, batch, n, decay);
   return syrk(batch, {
     trans: true,

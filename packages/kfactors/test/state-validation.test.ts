@@ -2,6 +2,8 @@ import {
   batchFactor,
   brandIncrement,
   createLayerState,
+  factorDamping,
+  IDENTITY_TERM_FLOOR,
   expandFactored,
   exponentialAverageInPlace,
   layerStateBytes,
@@ -12,6 +14,7 @@ import {
   snapshotLayer,
   statisticsDue,
   updateLayer,
+  type KFactorsConfig,
   type LayerState,
 } from '@bkfac/kfactors';
 import { fromRows, InvalidArgumentError, zeros } from '@bkfac/linalg';
@@ -114,17 +117,22 @@ describe('restoreLayer rejects corrupted content (issue 12, defect 8)', () => {
       },
       /'state\.a\.average'.*positive semi-definite/,
     ],
-    [
-      'a negative eigenvalue',
-      (s) => {
-        s.g.values[0] = -1;
-      },
-      /'state\.g\.values'.*>= 0/,
-    ],
   ])('%s', (_, corrupt, message) => {
     const snapshot = corrupted(corrupt);
     expect(() => restoreLayer(snapshot)).toThrow(InvalidArgumentError);
     expect(() => restoreLayer(snapshot)).toThrow(message);
+  });
+
+  test('a negative eigenvalue, in a checkpoint or in a live state', () => {
+    const state = trained();
+    const snapshot = snapshotLayer(state);
+    const ref = (snapshot.meta.state as { g: { values: { $buffer: number } } }).g.values.$buffer;
+    snapshot.buffers[ref]![0] = -1;
+    expect(() => restoreLayer(snapshot)).toThrow(/restoreLayer: argument 'state\.g\.values'.*>= 0/);
+    state.g.values[0] = -1;
+    expect(() => precondition(state, zeros(DIMS.outputDim, DIMS.inputDim))).toThrow(
+      /precondition: argument 'state\.g\.values'.*>= 0/,
+    );
   });
 
   test('a refresh after the last update, edited into the checkpoint metadata', () => {
@@ -215,17 +223,22 @@ describe('RMS and clipping at any magnitude (issue 12, defects 4 and 5, kfactors
     expect(rootMeanSquare(v) / size).toBeCloseTo(Math.sqrt(3 / 4), 14);
   });
 
-  test('a layer whose statistics are exactly zero still preconditions after 5,000 updates', () => {
-    // D = 0: the damping is ρ^k alone, so the unclipped direction grows like ρ^-2k (≈ 1e223 at k = 5000)
-    // and only its clipped form (RMS κ) is representable as a sum of squares.
-    for (const dampingMode of ['adaptive', 'tikhonov', 'kronecker'] as const) {
-      const state = createLayerState(
-        { strategy: 'kfac', dampingMode, periods: { update: 1, inverse: 10_000 } },
-        DIMS,
-      );
+  test('a layer whose statistics are exactly zero still preconditions after 20,000 updates', () => {
+    // D = 0: the damping is ρ^k alone, whose inverse leaves float64 near k = 13,900 (ρ = 0.95);
+    // the floor keeps μ at IDENTITY_TERM_FLOOR and the clip brings the update back to RMS κ.
+    const configs: KFactorsConfig[] = [
+      ...(['adaptive', 'tikhonov', 'kronecker'] as const).map((dampingMode) => ({
+        strategy: 'kfac' as const,
+        dampingMode,
+        periods: { update: 1, inverse: 5000 },
+      })),
+      { strategy: 'b-kfac', rank: 2, brandRule: 'force', periods: { update: 1, brand: 1 } },
+    ];
+    for (const config of configs) {
+      const state = createLayerState(config, DIMS);
       const x = zeros(4, DIMS.inputDim);
       const e = zeros(4, DIMS.outputDim);
-      for (let t = 0; t < 5000; t++)
+      for (let t = 0; t < 20_000; t++)
         updateLayer(state, { step: t, epoch: 0 }, { inputs: x, gradients: e });
       const g = zeros(DIMS.outputDim, DIMS.inputDim);
       g.set(0, 0, 1);
@@ -234,6 +247,8 @@ describe('RMS and clipping at any magnitude (issue 12, defects 4 and 5, kfactors
       expect(Number.isFinite(rms)).toBe(true);
       expect(rootMeanSquare(update)).toBeCloseTo(0.07, 12);
       expect(scale).toBeGreaterThan(0);
+      const { mu } = factorDamping('tikhonov', state.g.values, state.damping, 0.95, 20_000);
+      expect(mu).toBe(IDENTITY_TERM_FLOOR);
     }
   });
 });

@@ -144,6 +144,7 @@ const templates: Record<string, Template> = {
     L.add(L.eye(4), L.eye(4)),
     { fraction: 0.5, seed: 1 },
   ],
+  reportedAs: () => ['reportedAs', 'a', () => L.matmul(general(), L.eye(2))],
   computeInfo: () => [],
   setKernels: () => ['auto'],
   setThreads: () => [1],
@@ -154,4 +155,10 @@ afterAll(() => {
   L.setThreads(1);
 });
 
-describeExportFuzz('@bkfac/linalg', L as unknown as Record<string, unknown>, templates);
+const callerNamed = [...Object.keys(templates).filter((k) => k.startsWith('assert')), 'reportedAs'];
+describeExportFuzz(
+  '@bkfac/linalg',
+  L as unknown as Record<string, unknown>,
+  templates,
+  callerNamed,
+);

@@ -252,6 +252,15 @@ describe('bkfac train options', () => {
     expect(() => parseCommandLine(argv)).toThrow(/bkfac train: argument/);
   });
 
+  it.each([
+    ['--batch-size', '-1', "'--batch-size' must be an integer >= 1"],
+    ['--rank', '-5', "'--rank' must be an integer >= 1"],
+    ['--time-limit', '-1.5', "'--time-limit'"],
+  ])('a negative value of %s names the option and the value (not "ambiguous")', (flag, v, m) => {
+    expect(() => parseCommandLine([flag, v])).toThrow(m);
+    expect(() => parseCommandLine([flag, v])).toThrow(`received "${v}"`);
+  });
+
   it('--help and a usage error through the subprocess', () => {
     const help = spawnSync(command[0], [...command[1], '--help'], {
       cwd: root,

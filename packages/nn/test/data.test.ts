@@ -42,7 +42,7 @@ describe('parseIdx', () => {
   it('round-trips any dimensions and payload', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }),
         arbSeed,
         (dims, seed) => {
           const count = dims.reduce((a, b) => a * b, 1);
@@ -66,6 +66,8 @@ describe('parseIdx', () => {
     ['bad magic byte 1', idx([1], [5]).map((b, i) => (i === 1 ? 8 : b))],
     ['unsupported element type', idx([1], [5], 0x0d)],
     ['zero dimensions', new Uint8Array([0, 0, 8, 0])],
+    ['a dimension of size 0 (no items)', idx([0, 28, 28], [])],
+    ['a trailing dimension of size 0', idx([3, 0], [])],
     ['truncated header', idx([2, 3], new Uint8Array(6)).subarray(0, 9)],
     ['truncated payload', idx([2, 3], new Uint8Array(6)).subarray(0, 15)],
     ['trailing data', new Uint8Array([...idx([2], [1, 2]), 3])],

@@ -3,6 +3,7 @@ export { fromArray, fromRows, zeros, eye, toRows, copy } from './matrix.js';
 export type { Matrix, StorageOrder } from './matrix.js';
 export * from './validate.js';
 export { assertDisjoint } from './overlap.js';
+export { reportedAs } from './reported-as.js';
 export {
   add,
   norm2,

@@ -114,7 +114,7 @@ function arrayLength(row: unknown, i: number): number {
  * @param n - number of columns
  * @param order - storage order of the new matrix (default `'row'`)
  * @returns a fresh zero matrix
- * @throws {@link InvalidArgumentError} if `m` or `n` is not a non-negative integer, `order` is
+ * @throws {@link InvalidArgumentError} if `m` or `n` is not an integer in [0, 2^32 − 1], `order` is
  *   neither `'row'` nor `'col'`, or the matrix cannot be allocated
  * @example
  * ```ts
@@ -152,7 +152,7 @@ export function allocate(fn: string, m: number, n: number, order: StorageOrder):
  *
  * @param n - order
  * @returns a fresh identity matrix
- * @throws {@link InvalidArgumentError} if `n` is not a non-negative integer
+ * @throws {@link InvalidArgumentError} if `n` is not an integer in [0, 2^32 − 1]
  * @example
  * ```ts
  * import { eye } from '@bkfac/linalg';
@@ -249,10 +249,15 @@ export function copyInto(dst: Matrix, src: Matrix): void {
 
 /** @internal */
 export function checkDimension(fn: string, arg: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new InvalidArgumentError(fn, arg, 'a non-negative integer', value);
+  // The longest typed array bounds every dimension, even of an empty matrix (a 1e308 x 0
+  // shape would make any loop over its rows run forever).
+  if (!Number.isInteger(value) || value < 0 || value > MAX_DIMENSION) {
+    throw new InvalidArgumentError(fn, arg, `an integer in [0, ${MAX_DIMENSION}]`, value);
   }
 }
+
+/** Largest number of rows or columns of a matrix, `2^32 − 1` (the longest typed array). */
+const MAX_DIMENSION = 2 ** 32 - 1;
 
 /** @internal */
 export function checkOrder(fn: string, order: unknown): void {

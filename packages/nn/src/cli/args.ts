@@ -127,6 +127,25 @@ function limit(flag: string, text: string, size: number): number | null {
 }
 
 /**
+ * `--flag -1` as `--flag=-1` for options that take a value: parseArgs would
+ * call the value ambiguous, and the user should hear what is wrong with it.
+ */
+function withNegativeValuesAttached(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i]!.startsWith('--') ? args[i]!.slice(2) : null;
+    const next = args[i + 1];
+    const takesValue =
+      name !== null && (OPTIONS as Record<string, { type: string }>)[name]?.type === 'string';
+    if (takesValue && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else out.push(args[i]!);
+  }
+  return out;
+}
+
+/**
  * Parses the command line of `bkfac train`.
  * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown option or an invalid value
  * @internal
@@ -137,7 +156,7 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
   let values: Partial<Record<keyof typeof OPTIONS, string | boolean>>;
   try {
     ({ values } = parseArgs({
-      args: [...args],
+      args: withNegativeValuesAttached(args),
       options: OPTIONS,
       strict: true,
       allowPositionals: false,

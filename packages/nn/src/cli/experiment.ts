@@ -64,8 +64,13 @@ export interface ExperimentIo {
   readonly reporter: Reporter;
   /** Set to `true` (e.g. by a SIGINT handler) to stop after the current step. */
   readonly interrupted: () => boolean;
-  /** Persists the state (called after every run and on interruption). */
+  /** Persists the state (called after every run, on interruption and when a checkpoint is due). */
   readonly save: (state: ExperimentState) => void;
+  /**
+   * Asked after every step: `true` saves a checkpoint of the run in progress, so a killed
+   * process loses at most the steps since (the CLI says yes once a minute). Default: never.
+   */
+  readonly checkpointDue?: () => boolean;
 }
 
 /** A fresh experiment state. @internal */
@@ -158,14 +163,15 @@ async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentI
   io.reporter.runStart(record, maxSteps, config.timeLimit);
   if (record.evaluations.length === 0) measure(false);
   const highest = config.targets[config.targets.length - 1];
+  const partial = (): PartialRun => ({
+    snapshot: trainer.snapshot(),
+    lossWindow: [lossSum, lossCount],
+    epochStart,
+  });
   while (record.status === 'running') {
     if (io.interrupted()) {
       record.status = 'interrupted';
-      state.current = {
-        snapshot: trainer.snapshot(),
-        lossWindow: [lossSum, lossCount],
-        epochStart,
-      };
+      state.current = partial();
       break;
     }
     let report;
@@ -202,6 +208,12 @@ async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentI
     if (highest !== undefined && record.reached[String(highest)] !== null) record.status = 'target';
     else if (record.steps >= maxSteps) record.status = 'epochs';
     else if (overTime) record.status = 'time-limit';
+    if (record.status === 'running' && io.checkpointDue?.() === true) {
+      // The record says 'running' and `current` holds the trainer: a resume continues from here.
+      state.current = partial();
+      io.save(state);
+      state.current = null;
+    }
     // Let signal handlers and progress timers run between steps.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -31,6 +31,19 @@ export interface CliEnvironment {
 
 const CHECKPOINT = 'checkpoint.bkfac';
 
+/** Wall-clock period of the checkpoints written during a run. */
+const CHECKPOINT_SECONDS = 60;
+
+/** `true` once per {@link CHECKPOINT_SECONDS} of wall time (checkpoint saves do not count as training time). */
+function everyMinute(): () => boolean {
+  let last = Date.now();
+  return () => {
+    if (Date.now() - last < CHECKPOINT_SECONDS * 1000) return false;
+    last = Date.now();
+    return true;
+  };
+}
+
 /**
  * Runs `bkfac train` with `argv` (without the program name) and returns the exit code:
  * 0 success, 1 failure, 2 usage error, 130 interrupted.
@@ -107,6 +120,7 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
       reporter: createReporter(mode, stdout),
       interrupted: () => interrupted,
       save: (s) => saveCheckpoint(checkpoint, s),
+      checkpointDue: everyMinute(),
     });
     printWritten(await writeReport(state, out, command, checkpoint), config, stdout);
     stdout.write(`Checkpoint: ${checkpoint}\n`);

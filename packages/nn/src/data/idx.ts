@@ -26,7 +26,7 @@ const UNSIGNED_BYTE = 0x08;
  * @param source - file name used in error messages (default `'buffer'`)
  * @returns dimensions and payload view
  * @throws {@link DataFormatError} on a wrong magic number, an unsupported element type,
- *   zero dimensions, or a payload shorter (truncated) or longer than the header announces
+ *   no dimensions, a dimension of size 0, or a payload shorter (truncated) or longer than the header announces
  * @example
  * ```ts
  * import { parseIdx } from '@bkfac/nn';
@@ -59,6 +59,8 @@ export function parseIdx(bytes: Uint8Array, source = 'buffer'): IdxArray {
   let count = 1;
   for (let i = 0; i < rank; i++) {
     const d = view.getUint32(4 + 4 * i, false);
+    // An empty dataset has nothing to train or evaluate on (its accuracy would be 0/0).
+    if (d === 0) fail(`dimension ${i} has size 0: the file holds no data`);
     dims.push(d);
     count *= d;
   }
