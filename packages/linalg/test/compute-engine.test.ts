@@ -4,11 +4,13 @@ import {
   ComputeEngineError,
   copy,
   createRng,
+  eigh,
   gaussianMatrix,
   gemm,
   InvalidArgumentError,
   setKernels,
   setThreads,
+  svd,
 } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
 import { activeEngine } from '../src/compute/config';
@@ -167,6 +169,165 @@ describe('Wasm and scalar kernels agree to rounding', () => {
   });
 });
 
+type Level2 = 'symvLower' | 'gemvT' | 'gemvN';
+/** The scale gemvN applies to x (not a power of two, so its rounding counts). */
+const GEMV_ALPHA = -1.3;
+
+/**
+ * Runs one matrix-vector kernel of the engine on `a` (column-major `rows x cols`,
+ * leading dimension `lda`) and `x`, `y` placed after it in the engine's memory;
+ * returns the new `y` and, per entry, Σ|a||x| of its sum.
+ */
+function level2(
+  kernel: Level2,
+  rows: number,
+  cols: number,
+  lda: number,
+  seed: number,
+): { y: number[]; exact: number[]; magnitude: number[] } {
+  const engine = activeEngine()!;
+  const inLength = kernel === 'gemvT' ? rows : cols;
+  const outLength = kernel === 'gemvT' ? cols : rows;
+  const aSize = lda * cols;
+  const base = engine.reserve(8 * (aSize + inLength + outLength + 3)) as number;
+  // Odd element offsets, so pairs of doubles straddle 16-byte boundaries.
+  const at = base / 8 + 1;
+  const mem = engine.doubles();
+  const a = randomRows(1, aSize, seed)[0]!;
+  const x = randomRows(1, inLength, seed + 1)[0]!;
+  const y0 = randomRows(1, outLength, seed + 2)[0]!;
+  mem.set(a, at);
+  mem.set(x, at + aSize);
+  mem.set(y0, at + aSize + inLength + 1);
+  const addr = (i: number) => 8 * (at + i);
+  const yAt = aSize + inLength + 1;
+  if (kernel === 'symvLower') engine.symvLower(rows, addr(0), lda, addr(aSize), addr(yAt));
+  else if (kernel === 'gemvT') engine.gemvT(rows, cols, addr(0), lda, addr(aSize), addr(yAt));
+  else engine.gemvN(rows, cols, GEMV_ALPHA, addr(0), lda, addr(aSize), addr(yAt));
+  const y = Array.from(mem.subarray(at + yAt, at + yAt + outLength));
+  const entry = (i: number, j: number) =>
+    kernel === 'symvLower' ? a[Math.max(i, j) + Math.min(i, j) * lda]! : a[i + j * lda]!;
+  const exact: number[] = [];
+  const magnitude: number[] = [];
+  for (let o = 0; o < outLength; o++) {
+    let sum = kernel === 'gemvN' ? y0[o]! : 0;
+    let size = Math.abs(sum);
+    for (let p = 0; p < inLength; p++) {
+      const v = kernel === 'gemvT' ? entry(p, o) : entry(o, p);
+      const xp = kernel === 'gemvN' ? GEMV_ALPHA * x[p]! : x[p]!;
+      sum += v * xp;
+      size += Math.abs(v * xp);
+    }
+    exact.push(sum);
+    magnitude.push(size);
+  }
+  return { y, exact, magnitude };
+}
+
+describe('Wasm matrix-vector kernels of the reductions', () => {
+  // Each entry is a sum of at most len + 1 terms: |y − y_ref| ≤ 2·(len + 2)·eps·Σ|a||x|
+  // (both the kernel and the plain reference sum are within (len + 2)·eps·Σ|a||x| of the exact value).
+  test.each([['symvLower'], ['gemvT'], ['gemvN']] as const)(
+    '%s matches a plain sum on every size, odd row and leading dimension',
+    (kernel) => {
+      setKernels('wasm');
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 23 }),
+          fc.integer({ min: 0, max: 23 }),
+          fc.integer({ min: 0, max: 3 }),
+          arbSeed,
+          (rows, colsIfGeneral, pad, seed) => {
+            const cols = kernel === 'symvLower' ? rows : colsIfGeneral;
+            const { y, exact, magnitude } = level2(kernel, rows, cols, rows + pad, seed);
+            const len = kernel === 'gemvT' ? rows : cols;
+            y.forEach((v, i) => {
+              const bound = 2 * (len + 2) * EPS * magnitude[i]!;
+              if (!(Math.abs(v - exact[i]!) <= bound))
+                throw new Error(`${kernel} y[${i}] = ${v}, reference ${exact[i]} (bound ${bound})`);
+            });
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
+
+  test('symvLower never reads the strictly upper triangle', () => {
+    setKernels('wasm');
+    const engine = activeEngine()!;
+    const n = 9;
+    const base = engine.reserve(8 * (n * n + 2 * n)) as number;
+    const at = base / 8;
+    const mem = engine.doubles();
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) mem[at + i + j * n] = i >= j ? 1 : NaN;
+    mem.fill(1, at + n * n, at + n * n + n);
+    engine.symvLower(n, 8 * at, n, 8 * (at + n * n), 8 * (at + n * n + n));
+    expect(Array.from(mem.subarray(at + n * n + n, at + n * n + 2 * n))).toEqual(
+      new Array<number>(n).fill(n),
+    );
+  });
+});
+
+describe('Wasm finiteness probe', () => {
+  test('is zero exactly when every double is finite, at any length and position', () => {
+    setKernels('wasm');
+    const engine = activeEngine()!;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 39 }),
+        fc.constantFrom(NaN, Infinity, -Infinity, null),
+        fc.constantFrom(1, 1.7e308, -5e-324, 0),
+        (count, position, bad, fill) => {
+          const base = engine.reserve(8 * (count + 1)) as number;
+          const at = base / 8 + 1; // odd element offset: unaligned pairs
+          const mem = engine.doubles();
+          mem.fill(fill, at, at + count);
+          const poisoned = bad !== null && position < count;
+          if (poisoned) mem[at + position] = bad;
+          const probe = engine.finiteProbe(8 * at, count);
+          expect(probe === 0).toBe(!poisoned);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/**
+ * The reductions run in the engine's memory on the Wasm path; both paths are
+ * backward stable, so by Weyl's inequality their eigenvalues (singular values)
+ * agree to twice the backward error, taken here as n·eps·‖A‖₂ per path.
+ */
+describe('eigh and svd agree across kernel paths', () => {
+  test.each([[1], [2], [17], [64], [131]])('eigh, n = %p', (n) => {
+    const g = gaussianMatrix(n, n, createRng(n));
+    const a = gemm(g, g, { transB: true });
+    setKernels('js');
+    const js = eigh(a).values;
+    setKernels('wasm');
+    const wasm = eigh(a).values;
+    const bound = 2 * n * EPS * Math.max(...js.map(Math.abs));
+    js.forEach((v, i) => expect(Math.abs(v - wasm[i]!)).toBeLessThanOrEqual(bound));
+  });
+
+  test.each([
+    [1, 1],
+    [40, 7],
+    [90, 90],
+    [300, 70],
+  ])('svd, %p x %p', (m, n) => {
+    const a = gaussianMatrix(m, n, createRng(m + n));
+    setKernels('js');
+    const js = svd(a).s;
+    setKernels('wasm');
+    const wasm = svd(a).s;
+    const bound = 2 * m * EPS * js[0]!;
+    js.forEach((v, i) => expect(Math.abs(v - wasm[i]!)).toBeLessThanOrEqual(bound));
+  });
+});
+
 /** Entries that differ in any bit (NaN payloads aside), between two equally shaped matrices. */
 function bitwiseDifferences(x: Matrix, y: Matrix): number {
   let differ = 0;
@@ -208,6 +369,26 @@ describe('threads', () => {
       ),
       { numRuns: 6 },
     );
+  });
+
+  test('eigh and svd are bitwise identical for 1 and 2 threads', () => {
+    setKernels('wasm');
+    // Wide enough that the reductions' trailing products are split over both threads.
+    const g = gaussianMatrix(600, 600, createRng(5));
+    const a = gemm(g, g, { transB: true });
+    const tall = gaussianMatrix(700, 600, createRng(6));
+    setThreads(1);
+    const one = eigh(a);
+    const oneSvd = svd(tall);
+    setThreads(2);
+    wakeWorkers();
+    const two = eigh(a);
+    wakeWorkers();
+    const twoSvd = svd(tall);
+    expect(bitwiseDifferences(one.vectors, two.vectors)).toBe(0);
+    expect(Array.from(one.values)).toEqual(Array.from(two.values));
+    expect(bitwiseDifferences(oneSvd.u, twoSvd.u)).toBe(0);
+    expect(bitwiseDifferences(oneSvd.v, twoSvd.v)).toBe(0);
   });
 
   test.each([

@@ -28,7 +28,7 @@ import {
 } from '../../../test-support/reference';
 import type { Rows } from '../../../test-support/reference';
 import { qlEigenvalues } from '../src/dense/tridiagonal-values';
-import { tridiagonalEigen } from '../src/dense/tridiagonal-eigen';
+import { inverseIteration, StartVectors } from '../src/dense/tridiagonal-vectors';
 import { secularRoot } from '../src/dense/tridiagonal-secular';
 
 // Every bound below is c·n·eps (times ‖A‖_F) with this c; observed maxima are 1–3.
@@ -194,6 +194,15 @@ describe('eigh', () => {
     );
   });
 
+  it('a rank-2 matrix whose rounding-level block stalls inverse iteration still decomposes', () => {
+    // Found by the property below: 25 zero eigenvalues leave a 24-wide block of rounding
+    // noise, one cluster for inverse iteration; divide and conquer takes over.
+    const values = spectrum(27, 'rank-deficient', 23);
+    const a = symmetricWithSpectrum(values, 23);
+    const { values: found, vectors } = eigh(matOf(a, 27));
+    expectValidDecomposition(a, found, vectors, values);
+  });
+
   it('gives the same result on transposed and offset views, and leaves the input untouched', () => {
     fc.assert(
       fc.property(arbSize(0, 45), arbKind, arbSeed, (n, kind, seed) => {
@@ -334,12 +343,35 @@ describe('eigh errors', () => {
       qlEigenvalues('eigh', Float64Array.from([1, NaN, 2]), Float64Array.from([1, 1, 0]), 0, 2, 0);
     expect(ql).toThrow(ConvergenceError);
     expect(iterationsOf(ql)).toBe(40);
-    // One wanted value of 200 goes through bisection, then inverse iteration.
+    // Inverse iteration (tridiagonalEigen then falls back to divide and conquer).
     const n = 200;
     const d = Float64Array.from({ length: n }, (_, i) => (i === 4 ? NaN : i));
     const e = new Float64Array(n - 1).fill(1);
+    const scratch = {
+      u0: new Float64Array(n),
+      u1: new Float64Array(n),
+      u2: new Float64Array(n),
+      mult: new Float64Array(n),
+      x: new Float64Array(n),
+      pivot: new Int32Array(n),
+    };
     const inverse = (): void =>
-      tridiagonalEigen('eigh', n, d, e, 1, new Float64Array(1), new Float64Array(n), n);
+      inverseIteration(
+        'eigh',
+        d,
+        e,
+        0,
+        n - 1,
+        n,
+        Float64Array.from([n - 1]),
+        Int32Array.from([0]),
+        0,
+        1,
+        new Float64Array(n),
+        n,
+        scratch,
+        new StartVectors(),
+      );
     expect(inverse).toThrow(ConvergenceError);
     expect(iterationsOf(inverse)).toBe(10);
     // The secular equation of divide and conquer.

@@ -78,20 +78,22 @@ function gemmChecked(fn: string, a: Matrix, b: Matrix, options: GemmOptions): Ma
   if (k !== kb) {
     throw new ShapeError(fn, 'b', transB ? `[n, ${k}] (transB)` : `[${k}, n]`, `[${br}, ${bc}]`);
   }
-  assertFinite(fn, 'a', a);
-  assertFinite(fn, 'b', b);
   let c = options.c;
   if (c === undefined) {
     c = zeros(m, n);
   } else {
     const [cr, cc] = assertMatrix(fn, 'c', c);
     if (cr !== m || cc !== n) throw new ShapeError(fn, 'c', `[${m}, ${n}]`, `[${cr}, ${cc}]`);
-    if (beta !== 0) assertFinite(fn, 'c', c);
     assertDisjoint(fn, 'options.c', c, 'a', a);
     assertDisjoint(fn, 'options.c', c, 'b', b);
   }
   const given = options.c;
   const effectiveBeta = given === undefined ? 0 : beta;
+  if (checkedInEngine(fn, transA, transB, alpha, a, b, effectiveBeta, c)) return c;
+  // The scalar path, or an input or result that is not finite: check and report exactly.
+  assertFinite(fn, 'a', a);
+  assertFinite(fn, 'b', b);
+  if (given !== undefined && beta !== 0) assertFinite(fn, 'c', given);
   computeWithoutOverflow(
     fn,
     'a, b',
@@ -103,6 +105,35 @@ function gemmChecked(fn: string, a: Matrix, b: Matrix, options: GemmOptions): Ma
     (target) => gemmUnchecked(transA, transB, alpha, a, b, effectiveBeta, target),
   );
   return c;
+}
+
+/**
+ * The product on the Wasm path with the finiteness checks done on the staged
+ * copies in the engine; `true` if it is done and finite. `false` leaves `c` as
+ * it was: the scalar path is in use, the product is too small for the
+ * engine, or something is not finite (the caller then checks and reports).
+ */
+function checkedInEngine(
+  fn: string,
+  transA: boolean,
+  transB: boolean,
+  alpha: number,
+  a: Matrix,
+  b: Matrix,
+  beta: number,
+  c: Matrix,
+): boolean {
+  const engine = activeEngine();
+  const [m, n] = c.shape as [number, number];
+  const k = a.shape[transA ? 0 : 1]!;
+  if (engine === null || !usesEngine(m, n, k, alpha)) return false;
+  const threads = productThreads(engine, m * n * k);
+  return gemmWasm(fn, engine, threads, transA, transB, alpha, a, b, c, beta, true) === 'done';
+}
+
+/** Whether {@link gemmUnchecked} sends an `m x n x k` product to the engine (when it is active). */
+function usesEngine(m: number, n: number, k: number, alpha: number): boolean {
+  return m > 1 && n > 1 && k > 0 && alpha !== 0 && m * n * k > DIRECT_MAX_PRODUCT;
 }
 
 /**
@@ -144,7 +175,7 @@ const PARALLEL_MIN_PRODUCT = 128 * 128 * 128;
 const SLEEPING_WORKER_MIN_PRODUCT = 1024 * 1024 * 1024;
 
 /** Threads for an `m·n·k` product on the Wasm path. */
-function productThreads(engine: WasmEngine, product: number): number {
+export function productThreads(engine: WasmEngine, product: number): number {
   const threads = activeThreads();
   if (threads === 1 || product < PARALLEL_MIN_PRODUCT) return 1;
   return engine.workersAwake(threads) || product >= SLEEPING_WORKER_MIN_PRODUCT ? threads : 1;
@@ -169,6 +200,11 @@ export function gemmUnchecked(
   const n = c.shape[1]!;
   const k = a.shape[transA ? 0 : 1]!;
   if (m === 0 || n === 0) return;
+  const engine = activeEngine();
+  if (engine !== null && usesEngine(m, n, k, alpha)) {
+    const threads = productThreads(engine, m * n * k);
+    if (gemmWasm('gemm', engine, threads, transA, transB, alpha, a, b, c, beta) === 'done') return;
+  }
   if (k === 0 || alpha === 0) {
     scaleInPlaceUnchecked(beta, c);
   } else if (m * n * k <= DIRECT_MAX_PRODUCT) {
@@ -205,24 +241,7 @@ export function gemmUnchecked(
       c.stride[0]!,
     );
   } else {
-    const engine = activeEngine();
-    if (
-      engine === null ||
-      !gemmWasm(
-        'gemm',
-        engine,
-        productThreads(engine, m * n * k),
-        transA,
-        transB,
-        alpha,
-        a,
-        b,
-        c,
-        beta,
-      )
-    ) {
-      scaleInPlaceUnchecked(beta, c);
-      gemmPacked(transA, transB, alpha, a, b, c);
-    }
+    scaleInPlaceUnchecked(beta, c);
+    gemmPacked(transA, transB, alpha, a, b, c);
   }
 }

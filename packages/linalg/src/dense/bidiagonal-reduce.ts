@@ -8,13 +8,22 @@
  * companions `X`, `Y` (so that the trailing update is
  * `A ← A − V·Yᵀ − X·Uᵀ`), and the panel ends with that update as one GEMM.
  * The other half of the flops are the two matrix-vector products per step.
+ *
+ * On the WebAssembly path the matrix and the panel buffers are copied into
+ * the engine's memory once, so those products (SIMD) and the trailing GEMM
+ * run there without per-call staging; the scalar parts of a step work on
+ * views of the same memory.
  * @module
  */
 import ndarray from 'ndarray';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { Workspace } from '../blas/workspace.js';
-import { addProduct, dotTwo, scale, subtractTwo, transposedProduct } from './column-kernels.js';
+import { activeEngine } from '../compute/config.js';
+import type { WasmEngine } from '../wasm/engine.js';
+import { scale } from './column-kernels.js';
 import { generateReflector } from './householder.js';
+import { enginePanelKernels, scalarPanelKernels } from './panel-kernels.js';
+import type { PanelKernels } from './panel-kernels.js';
 
 /** Columns (and rows) reduced per panel. */
 const PANEL = 32;
@@ -24,6 +33,24 @@ const ySpace = new Workspace();
 const uSpace = new Workspace();
 const rowSpace = new Workspace();
 const dotSpace = new Workspace();
+
+/**
+ * Buffers of one reduction: `[V | X]` (leading dimension m), `[Y | U]` and
+ * the right reflectors `ul` (n), the current row and the coefficients.
+ */
+interface Buffers {
+  vx: Float64Array;
+  yu: Float64Array;
+  ul: Float64Array;
+  row: Float64Array;
+  dots: Float64Array;
+}
+
+/** Sizes of the buffers for an `m x n` reduction. */
+function bufferSizes(m: number, n: number) {
+  const width = Math.min(PANEL, n);
+  return { vx: m * 2 * width, yu: n * 2 * width, ul: n * width, row: n, dots: 4 * PANEL + 2 };
+}
 
 /**
  * Reduces the column-major `m x n` matrix `a` (`m >= n`, element `(i, j)` at
@@ -49,14 +76,78 @@ export function bidiagonalize(
   taup: Float64Array,
   right: Float64Array,
 ): void {
-  const width = Math.min(PANEL, n);
-  // Panel buffers, leading dimension m (x) or n (y, u): [V | X] and [Y | U] side by side.
-  const vx = xSpace.get(m * 2 * width);
-  const yu = ySpace.get(n * 2 * width);
-  const ul = uSpace.get(n * width);
+  const size = bufferSizes(m, n);
+  const engine = activeEngine();
+  if (engine !== null && reduceInEngine(engine, m, n, a, lda, d, e, tauq, taup, right)) return;
+  const buffers = {
+    vx: xSpace.get(size.vx),
+    yu: ySpace.get(size.yu),
+    ul: uSpace.get(size.ul),
+    row: rowSpace.get(size.row),
+    dots: dotSpace.get(size.dots),
+  };
+  reduce(scalarPanelKernels, m, n, a, lda, d, e, tauq, taup, right, buffers);
+}
+
+/**
+ * The reduction on a copy of `a` in the engine's memory.
+ * @returns `false`, with nothing done, if the memory cannot hold it
+ */
+function reduceInEngine(
+  engine: WasmEngine,
+  m: number,
+  n: number,
+  a: Float64Array,
+  lda: number,
+  d: Float64Array,
+  e: Float64Array,
+  tauq: Float64Array,
+  taup: Float64Array,
+  right: Float64Array,
+): boolean {
+  const size = bufferSizes(m, n);
+  const total = m * n + size.vx + size.yu + size.ul + size.row + size.dots;
+  const base = engine.claim(8 * total);
+  if (base === null) return false;
+  try {
+    let at = base / 8;
+    const memory = engine.doubles();
+    const take = (length: number) => memory.subarray(at, (at += length));
+    const resident = take(m * n);
+    const buffers = {
+      vx: take(size.vx),
+      yu: take(size.yu),
+      ul: take(size.ul),
+      row: take(size.row),
+      dots: take(size.dots),
+    };
+    for (let j = 0; j < n; j++) resident.set(a.subarray(j * lda, m + j * lda), j * m);
+    reduce(enginePanelKernels(engine), m, n, resident, m, d, e, tauq, taup, right, buffers);
+    for (let j = 0; j < n; j++) a.set(resident.subarray(j * m, (j + 1) * m), j * lda);
+  } finally {
+    engine.release(base);
+  }
+  return true;
+}
+
+/** The panel loop, its matrix-vector products on `kernels`. */
+function reduce(
+  kernels: PanelKernels,
+  m: number,
+  n: number,
+  a: Float64Array,
+  lda: number,
+  d: Float64Array,
+  e: Float64Array,
+  tauq: Float64Array,
+  taup: Float64Array,
+  right: Float64Array,
+  buffers: Buffers,
+): void {
+  const { vx, yu, ul } = buffers;
   for (let p = 0; p < n; p += PANEL) {
     const nb = Math.min(PANEL, n - p);
-    reducePanel(m, n, a, lda, p, nb, vx, yu, ul, d, e, tauq, taup, right);
+    reducePanel(kernels, m, n, a, lda, p, nb, buffers, d, e, tauq, taup, right);
     const q = p + nb;
     if (q >= n) break;
     // A(q:m, q:n) −= [V X]·[Y U]ᵀ: copy V next to X and U next to Y, then one GEMM.
@@ -78,41 +169,38 @@ export function bidiagonalize(
  * the right reflectors as columns (leading dimension `n`, zero above the unit).
  */
 function reducePanel(
+  kernels: PanelKernels,
   m: number,
   n: number,
   a: Float64Array,
   lda: number,
   p: number,
   nb: number,
-  vx: Float64Array,
-  yu: Float64Array,
-  ul: Float64Array,
+  buffers: Buffers,
   d: Float64Array,
   e: Float64Array,
   tauq: Float64Array,
   taup: Float64Array,
   right: Float64Array,
 ): void {
+  const { vx, yu, ul, row, dots } = buffers;
   const x0 = nb * m; // X inside vx
-  const row = rowSpace.get(n);
-  const dots = dotSpace.get(2 * PANEL + 2);
+  const vp = p * lda; // V: the panel's columns of a
+  // Coefficient vectors inside dots: two of PANEL, then two of PANEL + 1.
+  const c1 = 0;
+  const c2 = PANEL;
+  const d1 = 2 * PANEL;
+  const d2 = 3 * PANEL + 1;
   for (let i = 0; i < nb; i++) {
     const j = p + i;
     const col = j * lda;
     // Column j, rows j..m−1: A(:,j) −= V·Y(j,:)ᵀ + X·U(j,:)ᵀ over the panel so far.
     for (let t = 0; t < i; t++) {
-      subtractTwo(
-        m - j,
-        a,
-        col + j,
-        a,
-        (p + t) * lda + j,
-        yu[t * n + j]!,
-        vx,
-        x0 + t * m + j,
-        ul[t * n + j]!,
-      );
+      dots[c1 + t] = yu[t * n + j]!;
+      dots[c2 + t] = ul[t * n + j]!;
     }
+    kernels.gemvN(m - j, i, -1, a, vp + j, lda, dots, c1, a, col + j);
+    kernels.gemvN(m - j, i, -1, vx, x0 + j, m, dots, c2, a, col + j);
     const tq = generateReflector(a, col + j, m - j);
     tauq[j] = tq;
     d[j] = a[col + j]!;
@@ -120,35 +208,23 @@ function reducePanel(
     if (j === n - 1) break;
 
     // Y(j+1:n, i) = tq·(A(j:m, j+1:n)ᵀ·v − Y·(Vᵀv) − U·(Xᵀv)).
-    const yCol = i * n;
-    transposedProduct(m - j, n - j - 1, a, j + (j + 1) * lda, lda, a, col + j, yu, yCol + j + 1);
-    for (let t = 0; t < i; t++) {
-      dotTwo(m - j, a, col + j, a, (p + t) * lda + j, vx, x0 + t * m + j, dots, t, PANEL + t);
-    }
-    const yStart = yCol + j + 1;
-    for (let t = 0; t < i; t++) {
-      subtractTwo(
-        n - j - 1,
-        yu,
-        yStart,
-        yu,
-        t * n + j + 1,
-        dots[t]!,
-        ul,
-        t * n + j + 1,
-        dots[PANEL + t]!,
-      );
-    }
-    scale(n - j - 1, yu, yStart, tq);
+    const len = n - j - 1;
+    const yStart = i * n + j + 1;
+    kernels.gemvT(m - j, len, a, j + (j + 1) * lda, lda, a, col + j, yu, yStart);
+    kernels.gemvT(m - j, i, a, vp + j, lda, a, col + j, dots, d1);
+    kernels.gemvT(m - j, i, vx, x0 + j, m, a, col + j, dots, d2);
+    kernels.gemvN(len, i, -1, yu, j + 1, n, dots, d1, yu, yStart);
+    kernels.gemvN(len, i, -1, ul, j + 1, n, dots, d2, yu, yStart);
+    scale(len, yu, yStart, tq);
 
     // Row j, columns j+1..n−1: A(j,:) −= Y·V(j,:)ᵀ (V(j,i) = 1) + U·X(j,:)ᵀ.
-    const len = n - j - 1;
     for (let c = 0; c < len; c++) row[c] = a[(j + 1 + c) * lda + j]! - yu[yStart + c]!;
     for (let t = 0; t < i; t++) {
-      const vj = a[(p + t) * lda + j]!;
-      const xj = vx[x0 + t * m + j]!;
-      subtractTwo(len, row, 0, yu, t * n + j + 1, vj, ul, t * n + j + 1, xj);
+      dots[c1 + t] = a[vp + t * lda + j]!;
+      dots[c2 + t] = vx[x0 + t * m + j]!;
     }
+    kernels.gemvN(len, i, -1, yu, j + 1, n, dots, c1, row, 0);
+    kernels.gemvN(len, i, -1, ul, j + 1, n, dots, c2, row, 0);
     const tp = generateReflector(row, 0, len);
     taup[j] = tp;
     e[j] = row[0]!;
@@ -160,38 +236,15 @@ function reducePanel(
       right[j + c + j * (n - 1)] = row[c]!;
     }
 
-    // X(j+1:m, i) = tp·(A(j+1:m, j+1:n)·u − V·(Yᵀu) − X·(Uᵀu)).
-    const xCol = x0 + i * m;
-    vx.fill(0, xCol + j + 1, xCol + m);
-    addProduct(
-      m - j - 1,
-      n - j - 1,
-      a,
-      j + 1 + (j + 1) * lda,
-      lda,
-      ul,
-      uCol + j + 1,
-      vx,
-      xCol + j + 1,
-    );
-    for (let t = 0; t <= i; t++) {
-      dotTwo(len, ul, uCol + j + 1, yu, t * n + j + 1, ul, t * n + j + 1, dots, t, PANEL + 1 + t);
-    }
-    dots[PANEL + 1 + i] = 0; // X(:, i) is the column being formed: no U term of its own
-    const xStart = xCol + j + 1;
-    for (let t = 0; t <= i; t++) {
-      subtractTwo(
-        m - j - 1,
-        vx,
-        xStart,
-        a,
-        (p + t) * lda + j + 1,
-        dots[t]!,
-        vx,
-        x0 + t * m + j + 1,
-        dots[PANEL + 1 + t]!,
-      );
-    }
+    // X(j+1:m, i) = tp·(A(j+1:m, j+1:n)·u − V·(Yᵀu) − X·(Uᵀu)); V's column i is v_j, X's
+    // own column i is the one being formed (no term of its own).
+    const xStart = x0 + i * m + j + 1;
+    vx.fill(0, xStart, x0 + (i + 1) * m);
+    kernels.gemvN(m - j - 1, len, 1, a, j + 1 + (j + 1) * lda, lda, ul, uCol + j + 1, vx, xStart);
+    kernels.gemvT(len, i + 1, yu, j + 1, n, ul, uCol + j + 1, dots, d1);
+    kernels.gemvT(len, i, ul, j + 1, n, ul, uCol + j + 1, dots, d2);
+    kernels.gemvN(m - j - 1, i + 1, -1, a, vp + j + 1, lda, dots, d1, vx, xStart);
+    kernels.gemvN(m - j - 1, i, -1, vx, x0 + j + 1, m, dots, d2, vx, xStart);
     scale(m - j - 1, vx, xStart, tp);
   }
 }

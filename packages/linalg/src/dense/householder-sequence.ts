@@ -3,10 +3,16 @@
  * given by their vectors (LAPACK's QR layout) and scalars `tau`, blocked in
  * compact-WY form so the work runs in GEMM: the back-transformations of the
  * tridiagonal and bidiagonal reductions.
+ *
+ * On the WebAssembly path `C` and the block buffers are copied into the
+ * engine's memory for the whole sequence, so its products need no staging
+ * (otherwise every block would copy all of `C` in and out twice).
  * @module
  */
 import type { Matrix } from '../core/matrix.js';
 import { Workspace } from '../blas/workspace.js';
+import { activeEngine } from '../compute/config.js';
+import type { WasmEngine } from '../wasm/engine.js';
 import type { ReflectorScratch } from './householder.js';
 import {
   applyBlockReflector,
@@ -39,15 +45,9 @@ export function applyReflectorSequence(reflectors: Matrix, tau: Float64Array, c:
   const k = reflectors.shape[1]!;
   const nc = c.shape[1]!;
   if (k === 0 || nc === 0) return;
-  const blocked = nc >= BLOCKED_MIN_COLUMNS && k >= BLOCKED_MIN_REFLECTORS;
-  const scratch: ReflectorScratch = {
-    v: vSpace.get(rows * (blocked ? BLOCK : 1)),
-    w: wSpace.get(BLOCK * Math.max(nc, BLOCK)),
-    w2: w2Space.get(BLOCK * Math.max(nc, BLOCK)),
-  };
   // Q·C applies the last reflector first.
-  if (!blocked) {
-    const v = scratch.v;
+  if (nc < BLOCKED_MIN_COLUMNS || k < BLOCKED_MIN_REFLECTORS) {
+    const v = vSpace.get(rows);
     const d = reflectors.data;
     const ld = reflectors.stride[1]!;
     for (let j = k - 1; j >= 0; j--) {
@@ -59,11 +59,72 @@ export function applyReflectorSequence(reflectors: Matrix, tau: Float64Array, c:
     }
     return;
   }
+  const engine = activeEngine();
+  if (engine !== null && applyInEngine(engine, reflectors, tau, c)) return;
+  const scratch: ReflectorScratch = {
+    v: vSpace.get(rows * BLOCK),
+    w: wSpace.get(BLOCK * Math.max(nc, BLOCK)),
+    w2: w2Space.get(BLOCK * Math.max(nc, BLOCK)),
+  };
+  applyBlocks(reflectors, tau, c, scratch, tSpace.get(BLOCK * BLOCK));
+}
+
+/**
+ * The blocked sequence on a copy of `C` in the engine's memory.
+ * @returns `false`, with nothing done, if the memory cannot hold it
+ */
+function applyInEngine(
+  engine: WasmEngine,
+  reflectors: Matrix,
+  tau: Float64Array,
+  c: Matrix,
+): boolean {
+  const rows = c.shape[0]!;
+  const nc = c.shape[1]!;
+  const wSize = BLOCK * Math.max(nc, BLOCK);
+  const vSize = reflectors.shape[0]! * BLOCK;
+  const base = engine.claim(8 * (rows * nc + vSize + 2 * wSize + BLOCK * BLOCK));
+  if (base === null) return false;
+  try {
+    let at = base / 8;
+    const memory = engine.doubles();
+    const take = (size: number) => memory.subarray(at, (at += size));
+    const resident = columnMajor(take(rows * nc), rows, nc, 0);
+    const scratch = { v: take(vSize), w: take(wSize), w2: take(wSize) };
+    const t = take(BLOCK * BLOCK);
+    copyColumns(c, resident);
+    applyBlocks(reflectors, tau, resident, scratch, t);
+    copyColumns(resident, c);
+  } finally {
+    engine.release(base);
+  }
+  return true;
+}
+
+/** `C ← Q·C` block by block, the last block first. */
+function applyBlocks(
+  reflectors: Matrix,
+  tau: Float64Array,
+  c: Matrix,
+  scratch: ReflectorScratch,
+  tBuffer: Float64Array,
+): void {
+  const rows = reflectors.shape[0]!;
+  const k = reflectors.shape[1]!;
   for (let j = Math.floor((k - 1) / BLOCK) * BLOCK; j >= 0; j -= BLOCK) {
     const jb = Math.min(BLOCK, k - j);
     const v = explicitReflectors(reflectors.lo(j, j).hi(rows - j, jb), scratch.v);
-    const t = columnMajor(tSpace.get(jb * jb), jb, jb, 0);
+    const t = columnMajor(tBuffer, jb, jb, 0);
     formBlockFactor(v, tau, j, t, scratch);
     applyBlockReflector(false, v, t, c.lo(j, 0), 0, scratch);
+  }
+}
+
+/** Copies the column-major `src` into the equally shaped column-major `dst`. */
+function copyColumns(src: Matrix, dst: Matrix): void {
+  const [rows, cols] = src.shape as [number, number];
+  for (let j = 0; j < cols; j++) {
+    const from = src.offset + j * src.stride[1]!;
+    dst.data.set(src.data.subarray(from, from + rows), dst.offset + j * dst.stride[1]!);
   }
 }

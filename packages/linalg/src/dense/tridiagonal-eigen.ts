@@ -5,10 +5,12 @@
  * are wanted, bisection when few are) and global selection of the `k` largest; vectors
  * from inverse iteration on the selected values, unless their cluster
  * structure makes that costlier than divide and conquer on the whole matrix
- * (large clusters, e.g. repeated or fast-decaying spectra).
+ * (large clusters, e.g. repeated or fast-decaying spectra), which also takes
+ * over if inverse iteration fails to converge.
  * @module
  */
 import { Workspace } from '../blas/workspace.js';
+import { ConvergenceError } from '../core/errors.js';
 import { IndexWorkspace } from './index-workspace.js';
 import { LEAF, divideAndConquer } from './tridiagonal-divide.js';
 import { bisectEigenvalue, qlEigenvalues, rootFreeEigenvalues } from './tridiagonal-values.js';
@@ -139,6 +141,46 @@ export function tridiagonalEigen(
     allEigenpairs(fn, n, dd, ee, norm1, k, z, ldz);
     return;
   }
+  try {
+    selectedVectors(
+      fn,
+      n,
+      dd,
+      ee,
+      norm1,
+      blockStart,
+      blocks,
+      candidates,
+      column,
+      segment,
+      k,
+      z,
+      ldz,
+    );
+  } catch (e) {
+    // Inverse iteration can stall on a large cluster the cost model did not foresee (e.g.
+    // rounding-level blocks of a rank-deficient matrix); divide and conquer does not.
+    if (!(e instanceof ConvergenceError)) throw e;
+    allEigenpairs(fn, n, dd, ee, norm1, k, z, ldz);
+  }
+}
+
+/** Inverse iteration, block by block, for the selected eigenvalues (see {@link tridiagonalEigen}). */
+function selectedVectors(
+  fn: string,
+  n: number,
+  dd: Float64Array,
+  ee: Float64Array,
+  norm1: number,
+  blockStart: Int32Array,
+  blocks: number,
+  candidates: Float64Array,
+  column: Int32Array,
+  segment: Int32Array,
+  k: number,
+  z: Float64Array,
+  ldz: number,
+): void {
   for (let c = 0; c < k; c++) z.fill(0, c * ldz, c * ldz + n);
   const scratch = iterationScratch(n);
   startVectors.reset();

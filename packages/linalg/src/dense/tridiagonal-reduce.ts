@@ -8,13 +8,21 @@
  * update is `A ← A − V·Wᵀ − W·Vᵀ`), and the panel ends with that rank-2·PANEL
  * update, done by GEMM on column blocks of the lower triangle. The remaining
  * half of the flops is the symmetric matrix-vector product of each step.
+ *
+ * On the WebAssembly path the matrix and the panel buffers are copied into
+ * the engine's memory once, so the products of every step (SIMD `symv`, the
+ * trailing GEMM) run there without per-call staging; the scalar parts of a
+ * step work on views of the same memory.
  * @module
  */
 import ndarray from 'ndarray';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { Workspace } from '../blas/workspace.js';
-import { dotTwo, subtractTwo } from './column-kernels.js';
+import { activeEngine } from '../compute/config.js';
+import type { WasmEngine } from '../wasm/engine.js';
 import { generateReflector } from './householder.js';
+import { enginePanelKernels, scalarPanelKernels } from './panel-kernels.js';
+import type { PanelKernels } from './panel-kernels.js';
 
 /** Columns reduced per panel. */
 const PANEL = 16;
@@ -24,6 +32,13 @@ const UPDATE_COLUMNS = 128;
 const companionSpace = new Workspace();
 const swappedSpace = new Workspace();
 const coefficientSpace = new Workspace();
+
+/** Buffers of one reduction: the panel `[V | W]`, its swapped copy `[W | V]`, and coefficients. */
+interface Buffers {
+  vw: Float64Array;
+  wv: Float64Array;
+  coef: Float64Array;
+}
 
 /**
  * Reduces the symmetric `n x n` matrix whose lower triangle is stored
@@ -42,12 +57,62 @@ export function tridiagonalize(
   e: Float64Array,
   tau: Float64Array,
 ): void {
-  // [V | W]: the panel's reflectors and companions side by side (leading dimension n).
-  const vw = companionSpace.get(n * 2 * PANEL);
+  const engine = activeEngine();
+  if (engine !== null && reduceInEngine(engine, n, a, lda, d, e, tau)) return;
+  const buffers = {
+    vw: companionSpace.get(n * 2 * PANEL),
+    wv: swappedSpace.get(n * 2 * PANEL),
+    coef: coefficientSpace.get(4 * PANEL),
+  };
+  reduce(scalarPanelKernels, n, a, lda, d, e, tau, buffers);
+}
+
+/**
+ * The reduction on a copy of the lower triangle in the engine's memory.
+ * @returns `false`, with nothing done, if the memory cannot hold it
+ */
+function reduceInEngine(
+  engine: WasmEngine,
+  n: number,
+  a: Float64Array,
+  lda: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+): boolean {
+  const panelSize = n * 2 * PANEL;
+  const base = engine.claim(8 * (n * n + 2 * panelSize + 4 * PANEL));
+  if (base === null) return false;
+  try {
+    let at = base / 8;
+    const memory = engine.doubles();
+    const take = (size: number) => memory.subarray(at, (at += size));
+    const resident = take(n * n);
+    const buffers = { vw: take(panelSize), wv: take(panelSize), coef: take(4 * PANEL) };
+    for (let j = 0; j < n; j++) resident.set(a.subarray(j + j * lda, n + j * lda), j + j * n);
+    reduce(enginePanelKernels(engine), n, resident, n, d, e, tau, buffers);
+    for (let j = 0; j < n; j++) a.set(resident.subarray(j + j * n, (j + 1) * n), j + j * lda);
+  } finally {
+    engine.release(base);
+  }
+  return true;
+}
+
+/** The panel loop, its matrix-vector products on `kernels`. */
+function reduce(
+  kernels: PanelKernels,
+  n: number,
+  a: Float64Array,
+  lda: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+  buffers: Buffers,
+): void {
   for (let p = 0; p < n; p += PANEL) {
     const nb = Math.min(PANEL, n - p);
-    reducePanel(n, a, lda, p, nb, vw, d, e, tau);
-    if (p + nb < n) updateTrailing(n, a, lda, p, nb, vw);
+    reducePanel(kernels, n, a, lda, p, nb, buffers, d, e, tau);
+    if (p + nb < n) updateTrailing(n, a, lda, p, nb, buffers);
   }
 }
 
@@ -57,28 +122,31 @@ export function tridiagonalize(
  * belong to column `c = p+i`).
  */
 function reducePanel(
+  kernels: PanelKernels,
   n: number,
   a: Float64Array,
   lda: number,
   p: number,
   nb: number,
-  vw: Float64Array,
+  buffers: Buffers,
   d: Float64Array,
   e: Float64Array,
   tau: Float64Array,
 ): void {
+  const { vw, coef } = buffers;
   const ldw = n;
   const w0 = nb * ldw; // offset of W inside vw
-  const coef = coefficientSpace.get(2 * PANEL);
+  const vp = p * lda; // V: the panel's columns of a
   for (let i = 0; i < nb; i++) {
     const c = p + i;
     const col = c * lda;
     // Bring column c (rows c..n−1) up to date: A(:,c) −= V·W(c,:)ᵀ + W·V(c,:)ᵀ.
     for (let t = 0; t < i; t++) {
-      const vt = (p + t) * lda + c;
-      const wt = w0 + t * ldw + c;
-      subtractTwo(n - c, a, col + c, a, vt, vw[wt]!, vw, wt, a[vt]!);
+      coef[t] = vw[w0 + t * ldw + c]!;
+      coef[PANEL + t] = a[vp + t * lda + c]!;
     }
+    kernels.gemvN(n - c, i, -1, a, vp + c, lda, coef, 0, a, col + c);
+    kernels.gemvN(n - c, i, -1, vw, w0 + c, ldw, coef, PANEL, a, col + c);
     d[c] = a[col + c]!;
     if (c === n - 1) break;
     const top = col + c + 1;
@@ -88,14 +156,12 @@ function reducePanel(
     a[top] = 1;
     // W(:,i) = tau·(A22·v − V·(Wᵀv) − W·(Vᵀv)), then W(:,i) −= (tau/2)(W(:,i)ᵀv)·v.
     const y = w0 + i * ldw + c + 1;
-    symvLower(len, a, top + lda, lda, a, top, vw, y);
-    for (let t = 0; t < i; t++) {
-      dotTwo(len, a, top, vw, w0 + t * ldw + c + 1, a, (p + t) * lda + c + 1, coef, t, PANEL + t);
-    }
-    for (let t = 0; t < i; t++) {
-      const vt = (p + t) * lda + c + 1;
-      subtractTwo(len, vw, y, a, vt, coef[t]!, vw, w0 + t * ldw + c + 1, coef[PANEL + t]!);
-    }
+    kernels.symv(len, a, top + lda, lda, a, top, vw, y);
+    const dots = 2 * PANEL;
+    kernels.gemvT(len, i, vw, w0 + c + 1, ldw, a, top, coef, dots);
+    kernels.gemvT(len, i, a, vp + c + 1, lda, a, top, coef, dots + PANEL);
+    kernels.gemvN(len, i, -1, a, vp + c + 1, lda, coef, dots, vw, y);
+    kernels.gemvN(len, i, -1, vw, w0 + c + 1, ldw, coef, dots + PANEL, vw, y);
     const tc = tau[c]!;
     let dot = 0;
     for (let r = 0; r < len; r++) {
@@ -114,10 +180,10 @@ function updateTrailing(
   lda: number,
   p: number,
   nb: number,
-  vw: Float64Array,
+  buffers: Buffers,
 ): void {
+  const { vw, wv } = buffers;
   const q = p + nb;
-  const wv = swappedSpace.get(n * 2 * nb);
   for (let t = 0; t < nb; t++) {
     const vCol = (p + t) * lda;
     const vDst = t * n;
@@ -135,79 +201,5 @@ function updateTrailing(
     const right = ndarray(wv, [cols, 2 * nb], [1, n], j);
     const target = ndarray(a, [n - j, cols], [1, lda], j + j * lda);
     gemmUnchecked(false, true, -1, left, right, 1, target);
-  }
-}
-
-/**
- * `y[yo .. yo+m) = A·x[xo .. xo+m)` for the symmetric `m x m` `A` whose
- * lower triangle is stored column-major at `a[ao + i + j·lda]`. Four columns
- * per pass, so each loaded `y[i]` and `x[i]` serves eight multiply-adds.
- */
-function symvLower(
-  m: number,
-  a: Float64Array,
-  ao: number,
-  lda: number,
-  x: Float64Array,
-  xo: number,
-  y: Float64Array,
-  yo: number,
-): void {
-  y.fill(0, yo, yo + m);
-  let j = 0;
-  for (; j + 3 < m; j += 4) {
-    const b0 = ao + j * lda;
-    const b1 = b0 + lda;
-    const b2 = b1 + lda;
-    const b3 = b2 + lda;
-    const x0 = x[xo + j]!;
-    const x1 = x[xo + j + 1]!;
-    const x2 = x[xo + j + 2]!;
-    const x3 = x[xo + j + 3]!;
-    const a10 = a[b0 + j + 1]!;
-    const a20 = a[b0 + j + 2]!;
-    const a30 = a[b0 + j + 3]!;
-    const a21 = a[b1 + j + 2]!;
-    const a31 = a[b1 + j + 3]!;
-    const a32 = a[b2 + j + 3]!;
-    let s0 = a[b0 + j]! * x0 + a10 * x1 + a20 * x2 + a30 * x3;
-    let s1 = a10 * x0 + a[b1 + j + 1]! * x1 + a21 * x2 + a31 * x3;
-    let s2 = a20 * x0 + a21 * x1 + a[b2 + j + 2]! * x2 + a32 * x3;
-    let s3 = a30 * x0 + a31 * x1 + a32 * x2 + a[b3 + j + 3]! * x3;
-    // One running index q over column j; the other operands at fixed int32 distances.
-    const d1 = lda | 0;
-    const d2 = (2 * lda) | 0;
-    const d3 = (3 * lda) | 0;
-    const dx = (xo - b0) | 0;
-    const dy = (yo - b0) | 0;
-    const end = (b0 + m) | 0;
-    for (let q = (b0 + j + 4) | 0; q < end; q = (q + 1) | 0) {
-      const c0 = a[q]!;
-      const c1 = a[(q + d1) | 0]!;
-      const c2 = a[(q + d2) | 0]!;
-      const c3 = a[(q + d3) | 0]!;
-      const xi = x[(q + dx) | 0]!;
-      const iy = (q + dy) | 0;
-      y[iy] = y[iy]! + c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
-      s0 += c0 * xi;
-      s1 += c1 * xi;
-      s2 += c2 * xi;
-      s3 += c3 * xi;
-    }
-    y[yo + j]! += s0;
-    y[yo + j + 1]! += s1;
-    y[yo + j + 2]! += s2;
-    y[yo + j + 3]! += s3;
-  }
-  for (; j < m; j++) {
-    const b0 = ao + j * lda;
-    const xj = x[xo + j]!;
-    let s = a[b0 + j]! * xj;
-    for (let i = j + 1; i < m; i++) {
-      const c0 = a[b0 + i]!;
-      y[yo + i]! += c0 * xj;
-      s += c0 * x[xo + i]!;
-    }
-    y[yo + j]! += s;
   }
 }

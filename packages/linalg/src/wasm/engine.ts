@@ -17,6 +17,9 @@ import { encodeModule } from './binary.js';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 import { gemmFunctions, PACK_BYTES } from './gemm-kernel.js';
 import { nodeWorkerConstructor } from './node-workers.js';
+import { symvLower } from './symv-kernel.js';
+import { gemvAccumulate, gemvTransposed } from './gemv-kernel.js';
+import { finiteProbe } from './finite-kernel.js';
 import type { WorkerThread } from './node-workers.js';
 
 const PAGE = 65536;
@@ -120,6 +123,25 @@ export interface GemmTask {
   j1: number;
 }
 
+type SymvExport = (m: number, a: number, lda: number, x: number, y: number) => void;
+type GemvExport = (
+  rows: number,
+  cols: number,
+  a: number,
+  lda: number,
+  x: number,
+  y: number,
+) => void;
+type GemvAlphaExport = (
+  rows: number,
+  cols: number,
+  alpha: number,
+  a: number,
+  lda: number,
+  x: number,
+  y: number,
+) => void;
+
 type GemmExport = (
   m: number,
   k: number,
@@ -158,10 +180,13 @@ export function injectWorkerFault(kind: 0 | 1 | 2): void {
 export function compileKernels(shared: boolean): WasmModule | string {
   const api = wasmApi();
   if (api === undefined) return 'WebAssembly is not available in this runtime';
-  const bytes = encodeModule(
-    { initialPages: 1, maximumPages: MAXIMUM_PAGES, shared },
-    gemmFunctions(),
-  );
+  const bytes = encodeModule({ initialPages: 1, maximumPages: MAXIMUM_PAGES, shared }, [
+    ...gemmFunctions(),
+    symvLower(),
+    gemvTransposed(),
+    gemvAccumulate(),
+    finiteProbe(),
+  ]);
   try {
     return new api.Module(bytes);
   } catch (e) {
@@ -173,6 +198,18 @@ export function compileKernels(shared: boolean): WasmModule | string {
 export class WasmEngine {
   private doublesView: Float64Array;
   private readonly gemmExport: GemmExport;
+  /**
+   * `symvLower(m, a, lda, x, y)`: `y = A·x` for the symmetric `A` whose lower
+   * triangle is column-major at byte `a`; all operands in this memory (byte
+   * addresses), on the calling thread.
+   */
+  readonly symvLower: SymvExport;
+  /** `gemvT(rows, cols, a, lda, x, y)`: `y = Aᵀ·x`, `A` column-major at byte `a`. */
+  readonly gemvT: GemvExport;
+  /** `gemvN(rows, cols, alpha, a, lda, x, y)`: `y += A·(alpha·x)`, `A` column-major at byte `a`. */
+  readonly gemvN: GemvAlphaExport;
+  /** `finiteProbe(x, count)`: zero exactly when the `count` doubles at byte `x` are all finite. */
+  readonly finiteProbe: (x: number, count: number) => number;
   private readonly workers: WorkerThread[] = [];
   /** Per worker: its control block and the same bytes as doubles (views made once). */
   private readonly controls: Int32Array[] = [];
@@ -191,6 +228,10 @@ export class WasmEngine {
     this.memory = new api.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared });
     const instance = new api.Instance(module, { env: { memory: this.memory } });
     this.gemmExport = instance.exports['gemm'] as GemmExport;
+    this.symvLower = instance.exports['symvLower'] as SymvExport;
+    this.gemvT = instance.exports['gemvT'] as GemvExport;
+    this.gemvN = instance.exports['gemvN'] as GemvAlphaExport;
+    this.finiteProbe = instance.exports['finiteProbe'] as (x: number, count: number) => number;
     this.doublesView = new Float64Array(this.memory.buffer);
   }
 
@@ -201,33 +242,73 @@ export class WasmEngine {
     return this.workers.length + 1;
   }
 
-  /** The whole memory as doubles (valid until the next {@link reserve}). */
+  /** The whole memory as doubles (valid until the next {@link reserve} or {@link claim}). */
   doubles(): Float64Array {
     return this.doublesView;
   }
 
+  /** Bytes held by {@link claim}s from {@link claimBase} (released last-in first-out). */
+  private claimedBytes = 0;
+  /** Where the claims start: after the packing areas of the threads at the first claim. */
+  private claimBase = 0;
+
+  /** Where staged operands (or the next claim) start: after the packing areas and the claims. */
+  private freeStart(): number {
+    if (this.claimedBytes > 0) return this.claimBase + this.claimedBytes;
+    return CONTROL_BYTES + this.threads * PACK_BYTES;
+  }
+
   /**
-   * Makes room for `bytes` of staged operands after the packing areas of
-   * `threads` threads, growing the memory if needed.
+   * Makes room for `bytes` of staged operands after the packing areas and
+   * any claims, growing the memory if needed.
    * @returns the byte address where the staged operands start (8-aligned), or
-   *   `null` if the memory cannot grow that far (past 2 GiB, or the system
-   *   refuses): the caller then computes on the scalar path
+   *   `null` if the memory cannot grow that far (past 2 GiB, the system
+   *   refuses, or a claim forbids it): the caller then computes on the scalar path
    */
-  reserve(threads: number, bytes: number): number | null {
-    const start = CONTROL_BYTES + threads * PACK_BYTES;
-    const needed = start + bytes;
-    const have = this.memory.buffer.byteLength;
-    if (needed > have) {
-      const pages = Math.ceil(needed / PAGE);
-      if (pages > MAXIMUM_PAGES) return null;
-      try {
-        this.memory.grow(pages - have / PAGE);
-      } catch {
-        return null;
-      }
-      this.doublesView = new Float64Array(this.memory.buffer);
-    }
+  reserve(bytes: number): number | null {
+    const start = this.freeStart();
+    return this.ensure(start + bytes) ? start : null;
+  }
+
+  /**
+   * Claims `bytes` that later {@link reserve}s leave alone until
+   * {@link release}: for a decomposition that keeps its matrices here across
+   * many products, which then need no staging. While a claim is held an
+   * unshared memory does not grow (growing would detach the views of it).
+   * @returns the claim's byte address (64-aligned), or `null` if it does not fit
+   */
+  claim(bytes: number): number | null {
+    const start = Math.ceil(this.freeStart() / 64) * 64;
+    if (!this.ensure(start + bytes)) return null;
+    if (this.claimedBytes === 0) this.claimBase = start;
+    this.claimedBytes = start + bytes - this.claimBase;
     return start;
+  }
+
+  /** Releases the claim at `address` and every later one. */
+  release(address: number): void {
+    this.claimedBytes = Math.max(0, Math.min(this.claimedBytes, address - this.claimBase));
+  }
+
+  /** Whether `x`'s elements live in this engine's memory (then it needs no staging). */
+  holds(x: Float64Array): boolean {
+    return x.buffer === this.memory.buffer;
+  }
+
+  /** Grows the memory to at least `needed` bytes; `false` if it cannot or may not. */
+  private ensure(needed: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (needed <= have) return true;
+    if (this.claimedBytes > 0 && !this.shared) return false;
+    const pages = Math.ceil(needed / PAGE);
+    if (pages > MAXIMUM_PAGES) return false;
+    try {
+      this.memory.grow(pages - have / PAGE);
+    } catch {
+      return false;
+    }
+    this.doublesView = new Float64Array(this.memory.buffer);
+    return true;
   }
 
   /**

@@ -92,6 +92,9 @@ export class FunctionBuilder {
   ltS(): this {
     return this.op(0x48);
   }
+  gtS(): this {
+    return this.op(0x4a);
+  }
   geS(): this {
     return this.op(0x4e);
   }
@@ -169,6 +172,20 @@ export class FunctionBuilder {
     this.op(0x0c, 0); // br to the loop's start
     this.op(0x0b, 0x0b);
     return this;
+  }
+
+  /**
+   * `while (!leave()) body()`, the exit test pushed by `leave`; the body
+   * advances its own counters.
+   */
+  loopUntil(leave: () => void, body: () => void): this {
+    this.op(0x02, 0x40); // block
+    this.op(0x03, 0x40); // loop
+    leave();
+    this.op(0x0d, 1); // br_if to the block's end
+    body();
+    this.op(0x0c, 0); // br to the loop's start
+    return this.op(0x0b, 0x0b);
   }
 
   /** `if (condition) then() else otherwise()`, the condition pushed by `condition`. */
