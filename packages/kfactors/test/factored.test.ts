@@ -22,7 +22,7 @@ const STRATEGIES: StrategyName[] = [
   'kfac',
 ];
 
-describe('factored path = dense path (T10)', () => {
+describe('factored path = dense path', () => {
   it.each(STRATEGIES)('%s', (strategy) => {
     fc.assert(
       fc.property(

@@ -79,7 +79,7 @@ export function zeroInitAverage(
 }
 
 /**
- * Dense per-factor-damped K-FAC (T25/E8): `(G + μ_G I)⁻¹ ∇W (A + μ_A I)⁻¹`
+ * Dense per-factor-damped K-FAC: `(G + μ_G I)⁻¹ ∇W (A + μ_A I)⁻¹`
  * with `μ = λ·λ_max(K) + ρ^k`.
  */
 export function perFactorReference(
@@ -96,7 +96,7 @@ export function perFactorReference(
 }
 
 /**
- * K-FAC's Kronecker-damped step (§2.5) by brute force: with identity-init
+ * K-FAC's Kronecker-damped step by brute force: with identity-init
  * factors `A' = A + ρ^k I`, `G' = G + ρ^k I`, solve
  * `(A' ⊗ G' + λ·λ_max(G')·λ_max(A')·I) vec(V) = vec(∇W)` (column-major vec).
  */

@@ -55,7 +55,7 @@ describe('long B-KFAC runs', () => {
   });
 });
 
-describe('B-R overwrite restores the best rank-r factor (E7)', () => {
+describe('B-R overwrite restores the best rank-r factor', () => {
   it('right after each overwrite, ‖K − K̂‖₂ = λ_{r+1}(K) up to RSVD accuracy; Brand alone does worse', () => {
     const [dIn, dOut, n, r] = [29, 24, 3, 5];
     const periods = { update: 1, inverse: 4, brand: 1, overwrite: 6 };
@@ -96,7 +96,7 @@ describe('B-R overwrite restores the best rank-r factor (E7)', () => {
   });
 });
 
-describe('inversion error (E8)', () => {
+describe('inversion error', () => {
   it('vanishes at full rank and for fresh kfac; positive for truncated Brand factors', () => {
     const dims = { inputDim: 16, outputDim: 5, batchSize: 2 };
     const kfac = createLayerState({ strategy: 'kfac', periods: { update: 1, inverse: 1 } }, dims);

@@ -13,7 +13,7 @@ import {
 import { InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
 import { awkwardView, matOf, randomRows } from '../../../test-support/reference';
 
-describe('per-layer RMS clipping (T21)', () => {
+describe('per-layer RMS clipping', () => {
   it('ν ∈ (0, 1], RMS(νV) ≤ κ, unchanged when already small', () => {
     fc.assert(
       fc.property(
@@ -54,7 +54,7 @@ describe('per-layer RMS clipping (T21)', () => {
   });
 });
 
-describe('adaptive-rank rule (T22)', () => {
+describe('adaptive-rank rule', () => {
   // RSVD rule: τ = 0.033; shrink below 0.026, grow above 0.053; floor 10, cap min(700, d).
   it.each([
     [100, 0.0259, 1000, 90],
@@ -102,7 +102,7 @@ describe('adaptive-rank rule (T22)', () => {
   });
 });
 
-describe('LL/CaSL rule (T20)', () => {
+describe('LL/CaSL rule', () => {
   it('LL iff r + n < d', () => {
     expect(brandApplies(16385, 180, 128)).toBe(true);
     expect(brandApplies(2048, 180, 128)).toBe(true);
@@ -131,7 +131,7 @@ describe('LL/CaSL rule (T20)', () => {
     expect([adaptive.a.tracking, adaptive.g.tracking]).toEqual(['dense', 'brand']);
   });
 
-  it("'force' Brand-tracks small factors too, with U = I[:, :r], D = 0 (§5.4)", () => {
+  it("'force' Brand-tracks small factors too, with U = I[:, :r], D = 0", () => {
     const s = createLayerState(
       { strategy: 'b-r-kfac', rank: 3, brandRule: 'force' },
       { inputDim: 4, outputDim: 2, batchSize: 8 },

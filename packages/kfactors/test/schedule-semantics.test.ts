@@ -80,16 +80,16 @@ describe('statisticsDue', () => {
   });
 });
 
-describe('B-R bookkeeping (E3, E5, E6)', () => {
+describe('B-R bookkeeping', () => {
   const periods = { update: 1, inverse: 4, brand: 1, overwrite: 3, correction: 1 };
 
-  it('E3: the dense copy includes the step-0 batch', () => {
+  it('the dense copy includes the step-0 batch', () => {
     const state = drive({ strategy: 'b-r-kfac', rank: 4, periods }, 1);
     expect(state.a.tracking).toBe('brand');
     expect([state.a.averageUpdates, state.a.updates]).toEqual([1, 1]);
   });
 
-  it('E5: a multiple of T_rsvd before T_inv does a normal Brand update (no batch dropped)', () => {
+  it('a multiple of T_rsvd before T_inv does a normal Brand update (no batch dropped)', () => {
     const seen: number[] = [];
     drive({ strategy: 'b-r-kfac', rank: 4, periods }, 4, (s, t) => {
       if (t === 2) seen.push(s.a.updates);
@@ -98,7 +98,7 @@ describe('B-R bookkeeping (E3, E5, E6)', () => {
     expect(seen).toEqual([3, 4]);
   });
 
-  it('E6: an overwrite step installs the RSVD of the dense copy, without correction', () => {
+  it('an overwrite step installs the RSVD of the dense copy, without correction', () => {
     let before: LayerState['a']['rng'] | null = null;
     drive({ strategy: 'b-kfac-c', rank: 4, periods }, 7, (s, t) => {
       if (t === 5) before = s.a.rng;
@@ -132,7 +132,7 @@ describe('rank schedules and adaptive ranks', () => {
     expect(ranks).toEqual([3, 3, 5]);
   });
 
-  it('RSVD-tracked factors adapt every T_inv from their truncation ratios (§8)', () => {
+  it('RSVD-tracked factors adapt every T_inv from their truncation ratios', () => {
     const rule = {
       target: 0.5,
       lowerMargin: 0.1,

@@ -9,7 +9,7 @@ import {
 } from '@bkfac/kfactors';
 import { InvalidArgumentError } from '@bkfac/linalg';
 
-describe('piecewise schedules (T24)', () => {
+describe('piecewise schedules', () => {
   const damping = normalizeSchedule('t', 'damping', { 35: 0.01, 0: 0.1, 7: 0.1, 25: 0.05 });
 
   it.each([
@@ -54,7 +54,7 @@ describe('piecewise schedules (T24)', () => {
   });
 });
 
-describe('learning-rate schedules (T24)', () => {
+describe('learning-rate schedules', () => {
   it('exp at e = 1 is 0.3·(79/80)^9', () => {
     expect(learningRateAt({ kind: 'exp', initial: 0.3, rate: 9, period: 80 }, 1)).toBeCloseTo(
       0.2679,
@@ -102,7 +102,7 @@ describe('learning-rate schedules (T24)', () => {
   });
 });
 
-describe('configuration and period consistency (E4)', () => {
+describe('configuration and period consistency', () => {
   it('fills the reference defaults', () => {
     const c = resolveConfig({ strategy: 'b-kfac-c' });
     expect(c.decay).toBe(0.95);

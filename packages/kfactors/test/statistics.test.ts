@@ -35,7 +35,7 @@ function expectClose(x: number[][], y: number[][], c: number, s: number): void {
   expect(maxAbs(sub(x, y))).toBeLessThanOrEqual(c * EPS * Math.max(s, Number.MIN_VALUE));
 }
 
-describe('batch statistics (T17)', () => {
+describe('batch statistics', () => {
   it('A_b = X̃ᵀX̃/n and G_b = n·EᵀE, on any strides', () => {
     fc.assert(
       fc.property(dims, ({ n, d, seed }) => {
@@ -112,7 +112,7 @@ describe('batch statistics (T17)', () => {
   });
 });
 
-describe('exponential average (T18, T11)', () => {
+describe('exponential average', () => {
   it('K ← ρK + (1−ρ)K_b in place', () => {
     fc.assert(
       fc.property(dims, fc.double({ min: 0, max: 0.99, noNaN: true }), ({ n, d, seed }, rho) => {
@@ -161,7 +161,7 @@ describe('exponential average (T18, T11)', () => {
   });
 });
 
-describe('spectral decay of the average (T19)', () => {
+describe('spectral decay of the average', () => {
   it('λ_{s·n+1}(K_k) ≤ ρ^s·max_j ‖K_b^{(j)}‖₂ for every s (zero-initialised EA of rank-n batches)', () => {
     fc.assert(
       fc.property(

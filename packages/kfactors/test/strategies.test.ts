@@ -52,7 +52,7 @@ function run(
 const preconditioned = (state: LayerState, grad: Rows): Rows =>
   rowsOf(precondition(state, matOf(grad)).update);
 
-describe('full rank: every low-rank strategy equals dense per-factor-damped K-FAC (T25, E2)', () => {
+describe('full rank: every low-rank strategy equals dense per-factor-damped K-FAC', () => {
   const sizes = fc.record({
     dIn: fc.integer({ min: 1, max: 9 }),
     dOut: fc.integer({ min: 1, max: 8 }),
@@ -112,7 +112,7 @@ describe('full rank: every low-rank strategy equals dense per-factor-damped K-FA
   });
 });
 
-describe('kfac matches its own Kronecker-damped formula (§2.5, E2)', () => {
+describe('kfac matches its own Kronecker-damped formula', () => {
   it('fresh decompositions (T_inv = 1)', () => {
     fc.assert(
       fc.property(
@@ -186,7 +186,7 @@ describe('kfac matches its own Kronecker-damped formula (§2.5, E2)', () => {
   });
 });
 
-describe('stale decompositions use the current update count in the damping (E11)', () => {
+describe('stale decompositions use the current update count in the damping', () => {
   it('rs-kfac at full rank with T_inv = 3', () => {
     run(
       {
@@ -214,7 +214,7 @@ describe('stale decompositions use the current update count in the damping (E11)
   });
 });
 
-describe('Kronecker identity (T9)', () => {
+describe('Kronecker identity', () => {
   it('vec(Γ⁻¹ ∇W Ā⁻¹) = (Ā⁻¹ ⊗ Γ⁻¹) vec(∇W) for the damped factors', () => {
     run(
       {
@@ -248,7 +248,7 @@ describe('Kronecker identity (T9)', () => {
   });
 });
 
-describe('adaptive damping at low rank (T8)', () => {
+describe('adaptive damping at low rank', () => {
   /** Dense `(U diag(D − min D) Uᵀ + μI)⁻¹` of a factor, `μ = λ max D + ρ^k + min D`. */
   const denseAdaptiveInverse = (
     values: Float64Array,
@@ -336,7 +336,7 @@ function swapPairs(
     [vectors[i * d + r], vectors[j * d + r]] = [vectors[j * d + r]!, vectors[i * d + r]!];
 }
 
-describe('relative eigenvalue cut-off (E9) and adversarial scales', () => {
+describe('relative eigenvalue cut-off and adversarial scales', () => {
   it('graded statistics (X̃·1e-7, E·1e7) keep the full-rank equality', () => {
     const tiny = 1e-7;
     const { x, e } = batches(4, 3, 6, 4, 77);

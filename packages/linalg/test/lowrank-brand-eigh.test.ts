@@ -46,7 +46,7 @@ function truncate(k: LowRankEigen, r: number): LowRankEigen {
   return { values: k.values.slice(0, keep), vectors: k.vectors.hi(k.vectors.shape[0]!, keep) };
 }
 
-describe('brandEighUpdate: exactness (T1, T2)', () => {
+describe('brandEighUpdate: exactness', () => {
   it('reconstructs ρ·VΛVᵀ + MMᵀ exactly with an orthonormal basis of r + n columns', () => {
     fc.assert(
       fc.property(
@@ -73,7 +73,7 @@ describe('brandEighUpdate: exactness (T1, T2)', () => {
     );
   });
 
-  it('returns the top r + n eigenvalues of the dense matrix when r + n ≤ d (T2)', () => {
+  it('returns the top r + n eigenvalues of the dense matrix when r + n ≤ d', () => {
     fc.assert(
       fc.property(arbSeed, fc.integer({ min: 4, max: 30 }), (seed, d) => {
         const r = Math.floor(d / 3);
@@ -126,7 +126,7 @@ describe('brandEighUpdate: exactness (T1, T2)', () => {
   });
 });
 
-describe('brandEighUpdate: truncation (T3, T4)', () => {
+describe('brandEighUpdate: truncation', () => {
   it('equals the best rank-k approximation of the updated matrix (norms and projector)', () => {
     fc.assert(
       fc.property(
@@ -165,7 +165,7 @@ describe('brandEighUpdate: truncation (T3, T4)', () => {
     );
   });
 
-  it('truncating after the update equals truncating before the next one (T4)', () => {
+  it('truncating after the update equals truncating before the next one', () => {
     const d = 30;
     const r = 5;
     const n = 3;
@@ -186,8 +186,8 @@ describe('brandEighUpdate: truncation (T3, T4)', () => {
   });
 });
 
-describe('brandEighUpdate: sequences (T5, T6)', () => {
-  it('without truncation equals the dense zero-initialised exponential average (T5)', () => {
+describe('brandEighUpdate: sequences', () => {
+  it('without truncation equals the dense zero-initialised exponential average', () => {
     const d = 40;
     const r = 3;
     const n = 3;
@@ -210,7 +210,7 @@ describe('brandEighUpdate: sequences (T5, T6)', () => {
     expect(orthogonalityError(rowsOf(k.vectors))).toBeLessThanOrEqual(1e-12);
   });
 
-  it('with truncation stays below the dense average in the Loewner order (T6)', () => {
+  it('with truncation stays below the dense average in the Loewner order', () => {
     const d = 30;
     const r = 6;
     const n = 4;
@@ -262,7 +262,7 @@ describe('brandEighUpdate: residual safeguard (T6b)', () => {
   it('the naive step (reference code) loses orthogonality on the same input', () => {
     const out = brandEighUpdate(prev, matOf(inside, n), { residual: 'naive' });
     expect(out.vectors.shape).toEqual([d, r + n]);
-    // Reconstruction stays exact, orthonormality does not (E12: assert only "≫ 1e-12").
+    // Reconstruction stays exact, orthonormality does not (so assert only "≫ 1e-12").
     const dense = add(reconstruct(prev.values, prev.vectors), gram(inside));
     expect(frob(sub(reconstruct(out.values, out.vectors), dense))).toBeLessThanOrEqual(
       C * (d + r + n) * EPS * frob(dense),

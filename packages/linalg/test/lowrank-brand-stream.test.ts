@@ -95,7 +95,7 @@ describe('brandEighUpdate: a stream of 500 updates (d = 200, r = 20, n = 8)', ()
     // Leading eigenvalues agree closely; the ones near the truncation rank lose a little more.
     for (let i = 0; i < 5; i++) expect(1 - k.values[i]! / evDense[i]!).toBeLessThanOrEqual(1e-3);
     for (let i = 0; i < r; i++) expect(1 - k.values[i]! / evDense[i]!).toBeLessThanOrEqual(0.1);
-    // The error is within the T6 bound scale: a few times the first discarded dense eigenvalue.
+    // The error is within the scale of the Loewner-order bound: a few times the first discarded dense eigenvalue.
     expect(evGap[0]!).toBeLessThanOrEqual(20 * evDense[r]!);
   });
 });

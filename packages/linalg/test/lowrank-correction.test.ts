@@ -34,7 +34,7 @@ function findColumn(rows: Rows, col: number[], tol: number): number {
   return -1;
 }
 
-describe('rayleighRitzCorrection (T16)', () => {
+describe('rayleighRitzCorrection', () => {
   it('replaces the sampled pairs by Ritz pairs and keeps the rest', () => {
     fc.assert(
       fc.property(

@@ -89,7 +89,7 @@ describe('rangeFinder', () => {
 });
 
 describe('rsvd', () => {
-  it('recovers a matrix of rank ≤ rank exactly (T12), for any seed and shape', () => {
+  it('recovers a matrix of rank ≤ rank exactly, for any seed and shape', () => {
     fc.assert(
       fc.property(
         arbSeed,
@@ -110,7 +110,7 @@ describe('rsvd', () => {
     );
   });
 
-  it('lies in the error sandwich σ_{k+1} ≤ ‖A − Â‖₂ ≤ 5·σ_{k+1} (T13), with bounded singular values (T14)', () => {
+  it('lies in the error sandwich σ_{k+1} ≤ ‖A − Â‖₂ ≤ 5·σ_{k+1}, with bounded singular values', () => {
     const m = 70;
     const n = 60;
     const k = 10;
@@ -128,7 +128,7 @@ describe('rsvd', () => {
     }
   });
 
-  it('more power iterations never hurt in median (T15, Frobenius error)', () => {
+  it('more power iterations never hurt in median (Frobenius error)', () => {
     const n = 60;
     const k = 8;
     const sigma = Array.from({ length: n }, (_, i) => 1 / Math.sqrt(1 + i));
@@ -162,7 +162,7 @@ describe('rsvd', () => {
 });
 
 describe('reigh', () => {
-  it('recovers a PSD matrix of rank ≤ rank exactly with both estimators (T12)', () => {
+  it('recovers a PSD matrix of rank ≤ rank exactly with both estimators', () => {
     fc.assert(
       fc.property(
         arbSeed,
@@ -183,7 +183,7 @@ describe('reigh', () => {
     );
   });
 
-  it('Ritz and singular-value estimates are descending and bounded by λ_i (T13, T14)', () => {
+  it('Ritz and singular-value estimates are descending and bounded by λ_i', () => {
     const n = 70;
     const k = 10;
     const lambda = decaying(n, 0.75);

@@ -23,12 +23,12 @@ import { EPS, randomBlock, randomRepresentation, reconstruct } from './lowrank-h
 
 /**
  * Stated constant of the residual bound `‖(K + μI)·X − M‖_F ≤ C·(d + r)·eps·‖K + μI‖_F·‖M‖_F/μ`:
- * the §3.1 formula sums terms of size `‖M‖/μ`, so its absolute error is `O(eps·‖M‖/μ)`
+ * the low-rank (Woodbury) formula sums terms of size `‖M‖/μ`, so its absolute error is `O(eps·‖M‖/μ)`
  * (a forward error `κ·eps`-relative, `κ = (λ_max + μ)/μ`, as for any stable solver).
  */
 const C = 4;
 
-describe('lowRankSolve (T7)', () => {
+describe('lowRankSolve', () => {
   it('equals the dense solve on the left and on the right', () => {
     fc.assert(
       fc.property(

@@ -12,10 +12,16 @@ export { backward } from './autograd/backward.js';
 export type { BackwardOptions } from './autograd/backward.js';
 export { linear } from './ops/linear.js';
 export type { LinearCapture, LinearOptions } from './ops/linear.js';
-export { relu, tanh } from './ops/activations.js';
+export { relu, sigmoid, tanh } from './ops/activations.js';
 export { dropout } from './ops/dropout.js';
-export { softmax, softmaxCrossEntropy, squaredErrorLoss } from './ops/losses.js';
-export { sampleLabels, sampleTargets } from './ops/sampling.js';
+export {
+  bernoulliCrossEntropy,
+  reconstructionError,
+  softmax,
+  softmaxCrossEntropy,
+  squaredErrorLoss,
+} from './ops/losses.js';
+export { sampleBernoulli, sampleLabels, sampleTargets } from './ops/sampling.js';
 export type {
   LayerSpec,
   LinearSpec,
@@ -23,7 +29,8 @@ export type {
   DropoutSpec,
   LinearLayerInfo,
 } from './model/layers.js';
-export { Sequential, sequential, mlp } from './model/sequential.js';
+export { SPARSE_FAN_IN } from './model/layers.js';
+export { Sequential, autoencoder, sequential, mlp } from './model/sequential.js';
 export type {
   Batch,
   LayerCurvature,
@@ -32,6 +39,7 @@ export type {
   LossKind,
   LossOptions,
   LossAndGradients,
+  AutoencoderOptions,
   ForwardOptions,
   MlpOptions,
 } from './model/sequential.js';

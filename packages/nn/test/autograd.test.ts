@@ -3,10 +3,14 @@ import fc from 'fast-check';
 import { InvalidArgumentError, ShapeError, createRng, fromRows } from '@bkfac/linalg';
 import {
   backward,
+  bernoulliCrossEntropy,
   constant,
   dropout,
   linear,
+  reconstructionError,
   relu,
+  sampleBernoulli,
+  sigmoid,
   softmax,
   softmaxCrossEntropy,
   squaredErrorLoss,
@@ -150,6 +154,20 @@ describe('activations and dropout', () => {
     );
   });
 
+  it('sigmoid values and gradients match 1/(1 + e^−x) and central differences, and saturate without NaN', () => {
+    expect(rowsOf(sigmoid(constant(matOf([[0, -800, 800]]))).value)).toEqual([[0.5, 0, 1]]);
+    expect(rowsOf(sigmoid(constant(matOf([[2]]))).value)[0]![0]).toBeCloseTo(
+      1 / (1 + Math.exp(-2)),
+      15,
+    );
+    fc.assert(
+      fc.property(arbInput, ({ n, d, seed }) => {
+        checkOp(([a]) => sigmoid(a!), [matOf(randomRows(n, d, seed))], seed + 1);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('dropout keeps E[y] = x (entries 0 or x/(1−p)) and its gradient matches central differences for a fixed mask', () => {
     const y = dropout(constant(matOf([[1, 1, 1, 1, 1, 1, 1, 1]])), 0.75, createRng(3));
     expect(y.value.data.every((v) => v === 0 || v === 4)).toBe(true);
@@ -233,6 +251,75 @@ describe('losses', () => {
     );
   });
 
+  it('Bernoulli cross-entropy equals −Σ[t log σ(z) + (1−t) log(1−σ(z))]/n and its gradient (σ(z) − t)/n matches central differences', () => {
+    fc.assert(
+      fc.property(dims, ({ n, din, seed }) => {
+        const z = matOf(randomRows(n, din, seed).map((r) => r.map((v) => 3 * v)));
+        const u = createRng(seed + 1);
+        const t = matOf(
+          Array.from({ length: n }, () => Array.from({ length: din }, () => u.next())),
+        );
+        let ref = 0;
+        rowsOf(z).forEach((r, i) =>
+          r.forEach((v, j) => {
+            const p = 1 / (1 + Math.exp(-v));
+            const tv = t.get(i, j);
+            ref -= tv * Math.log(p) + (1 - tv) * Math.log(1 - p);
+          }),
+        );
+        const loss = bernoulliCrossEntropy(constant(z), t).value.get(0, 0);
+        expect(Math.abs(loss - ref / n)).toBeLessThan(1e-12 * (1 + ref));
+        const v = variable(z);
+        backward(bernoulliCrossEntropy(v, t));
+        const f = (): number => bernoulliCrossEntropy(constant(z), t).value.get(0, 0);
+        expect(gradientGap(rowsOf(v.grad!), numericGradient(f, z))).toBeLessThan(
+          GRADIENT_TOLERANCE,
+        );
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('Bernoulli cross-entropy stays finite and exact where σ(z) rounds to 0 or 1', () => {
+    // softplus(800) − 0·800 = 800; softplus(−800) − 1·(−800) = 800; a confident correct logit costs e^−800 ≈ 0.
+    const loss = bernoulliCrossEntropy(constant(matOf([[800, -800, 800]])), matOf([[0, 1, 1]]));
+    expect(loss.value.get(0, 0)).toBe(1600);
+    const v = variable(matOf([[800, -800]]));
+    backward(bernoulliCrossEntropy(v, matOf([[0, 1]])));
+    expect(rowsOf(v.grad!)).toEqual([[1, -1]]);
+  });
+
+  it('reconstruction error is the per-row summed squared error of σ(logits)', () => {
+    const z = matOf([
+      [0, 800],
+      [-800, 0],
+    ]);
+    const t = matOf([
+      [1, 1],
+      [0, 0],
+    ]);
+    // Row 0: (0.5 − 1)² + 0; row 1: 0 + 0.25; mean over rows 0.25.
+    expect(reconstructionError(z, t)).toBe(0.25);
+    expect(() => reconstructionError(z, matOf([[1, 1]]))).toThrow(ShapeError);
+  });
+
+  it('Bernoulli samples have mean σ(z) and are 0 or 1', () => {
+    const n = 4000;
+    const z = matOf(Array.from({ length: n }, () => [-1.5, 0, 2]));
+    const s = sampleBernoulli(z, createRng(9));
+    const means = [0, 1, 2].map((j) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += s.get(i, j);
+      return sum / n;
+    });
+    expect(s.data.every((v) => v === 0 || v === 1)).toBe(true);
+    [-1.5, 0, 2].forEach((v, j) => {
+      const p = 1 / (1 + Math.exp(-v));
+      // Five standard errors of a mean of n Bernoulli draws.
+      expect(Math.abs(means[j]! - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
+    });
+  });
+
   it('rejects empty batches, wrong label counts, out-of-range and fractional labels', () => {
     const z = constant(
       matOf([
@@ -247,6 +334,25 @@ describe('losses', () => {
     expect(() => softmaxCrossEntropy(z, [0, 0.5])).toThrow(InvalidArgumentError);
     expect(() => squaredErrorLoss(z, matOf([[1, 2]]))).toThrow(ShapeError);
     expect(() => squaredErrorLoss(constant(matOf([], 2)), matOf([], 2))).toThrow(ShapeError);
+    expect(() => bernoulliCrossEntropy(z, matOf([[1, 0]]))).toThrow(ShapeError);
+    expect(() =>
+      bernoulliCrossEntropy(
+        z,
+        matOf([
+          [1, 0],
+          [0, 1.5],
+        ]),
+      ),
+    ).toThrow(/bernoulliCrossEntropy.*target\[1, 1\].*\[0, 1\]/);
+    expect(() =>
+      bernoulliCrossEntropy(
+        z,
+        matOf([
+          [1, 0],
+          [0, NaN],
+        ]),
+      ),
+    ).toThrow(InvalidArgumentError);
   });
 });
 

@@ -61,7 +61,7 @@ describe('K-FAC family at full rank', () => {
     ['b-r-kfac', 'force'],
     ['b-kfac-c', 'force'],
   ] as const)(
-    '%s (brand rule %s) with rank = d takes the steps of dense per-factor-damped K-FAC (E2, T25)',
+    '%s (brand rule %s) with rank = d takes the steps of dense per-factor-damped K-FAC',
     (strategy, rule) => {
       const got = updatesOver(
         kfacOptimizer(strategy as StrategyName, base({ brandRule: rule })),
@@ -307,7 +307,7 @@ describe('deep linear network with squared loss', () => {
       const curvature: Curvature = {
         [layer.key]: { ...r.curvature![layer.key]!, fisherOutputGrad: matOf(eRows) },
       };
-      // K-FAC (Kronecker damping, §2.5) with λ = 0 and ρ tiny: the factors are the batch factors
+      // K-FAC (Kronecker damping) with λ = 0 and ρ tiny: the factors are the batch factors
       // and the only shift is the identity initialisation ρ = 1e-13.
       const opt = kfacOptimizer('kfac', {
         layers: [layer.key],

@@ -7,7 +7,14 @@ import {
   createRng,
   fromRows,
 } from '@bkfac/linalg';
-import { mlp, sampleLabels, sequential } from '@bkfac/nn';
+import {
+  SPARSE_FAN_IN,
+  autoencoder,
+  mlp,
+  sampleBernoulli,
+  sampleLabels,
+  sequential,
+} from '@bkfac/nn';
 import type { Sequential } from '@bkfac/nn';
 import {
   arbSeed,
@@ -98,6 +105,7 @@ function naiveForward(
       k++;
     } else if (layer.type === 'relu') h = h.map((r) => r.map((v) => Math.max(v, 0)));
     else if (layer.type === 'tanh') h = h.map((r) => r.map(Math.tanh));
+    else if (layer.type === 'sigmoid') h = h.map((r) => r.map((v) => 1 / (1 + Math.exp(-v))));
   }
   return { inputs, outputs: h };
 }
@@ -109,7 +117,7 @@ function crossEntropyRows(z: Rows, labels: readonly number[]): number[] {
   });
 }
 
-describe('K-factor statistics (T17)', () => {
+describe('K-factor statistics', () => {
   it('A = X̃ᵀX̃/n and G = n·EᵀE from a real backward equal the hand-computed (1/n)Σ x̃x̃ᵀ and (1/n)Σ êêᵀ', () => {
     fc.assert(
       fc.property(
@@ -190,6 +198,94 @@ describe('K-factor statistics (T17)', () => {
       expect(empirical.curvature![l.key]!.fisherOutputGrad).toBeNull();
     }
     expect(drawn).not.toEqual(labels);
+  });
+});
+
+describe('autoencoder', () => {
+  it('mirrors the encoder, keeps the code layer linear and ends in logits', () => {
+    const model = autoencoder({ sizes: [784, 1000, 500, 250, 30] });
+    expect(model.linearLayers.map((l) => `${l.inFeatures}-${l.outFeatures}`)).toEqual([
+      '784-1000',
+      '1000-500',
+      '500-250',
+      '250-30',
+      '30-250',
+      '250-500',
+      '500-1000',
+      '1000-784',
+    ]);
+    const kinds = model.layers.map((l) => l.type).join(' ');
+    expect(kinds).toBe(
+      'linear sigmoid linear sigmoid linear sigmoid linear linear sigmoid linear sigmoid linear sigmoid linear',
+    );
+    expect(() => autoencoder({ sizes: [3] })).toThrow(InvalidArgumentError);
+  });
+
+  it('sparse initialisation gives each unit SPARSE_FAN_IN nonzero N(0, 1) inputs and a zero bias', () => {
+    const model = autoencoder({ sizes: [40, 20, 8] });
+    const params = model.init(2);
+    for (const l of model.linearLayers) {
+      const rows = rowsOf(params[l.key]!);
+      for (const r of rows) {
+        expect(r[r.length - 1]).toBe(0);
+        const nonzero = r.slice(0, -1).filter((v) => v !== 0).length;
+        expect(nonzero).toBe(Math.min(SPARSE_FAN_IN, l.inFeatures));
+      }
+    }
+    // 8·20 + 20·40 + 40·8 + 8·20 nonzero weights: their variance is that of N(0, 1).
+    const weights = model.linearLayers.flatMap((l) =>
+      rowsOf(params[l.key]!).flatMap((r) => r.slice(0, -1).filter((v) => v !== 0)),
+    );
+    const variance = weights.reduce((a, v) => a + v * v, 0) / weights.length;
+    expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / weights.length));
+    expect(() =>
+      sequential([{ type: 'linear', inFeatures: 2, outFeatures: 2, init: 'he' as never }]),
+    ).toThrow(/sequential.*layers\[0\]\.init/);
+  });
+
+  it('Bernoulli-loss gradients match central differences through sigmoid layers', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), arbSeed, (n, seed) => {
+        const model = autoencoder({ sizes: [5, 4, 2], init: 'uniform' });
+        const params = model.init(seed);
+        const u = createRng(seed + 1);
+        const x = matOf(Array.from({ length: n }, () => Array.from({ length: 5 }, () => u.next())));
+        const run = () => model.lossAndGradients(params, { x, targets: x }, { loss: 'bernoulli' });
+        const { gradients, outputs } = run();
+        const ref = naiveForward(model, params, rowsOf(x)).outputs;
+        expect(maxAbs(sub(rowsOf(outputs), ref))).toBeLessThan(1e-13);
+        for (const l of model.linearLayers) {
+          const numeric = numericGradient(() => run().loss, params[l.key]!);
+          expect(gradientGap(rowsOf(gradients[l.key]!), numeric)).toBeLessThan(GRADIENT_TOLERANCE);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("'true' Fisher with the Bernoulli loss takes E from targets sampled from σ(outputs)", () => {
+    const model = autoencoder({ sizes: [6, 3], init: 'uniform' });
+    const params = model.init(4);
+    const u = createRng(5);
+    const x = matOf(Array.from({ length: 5 }, () => Array.from({ length: 6 }, () => u.next())));
+    const options = { loss: 'bernoulli' as const, curvature: 'true' as const, rng: createRng(8) };
+    const sampled = model.lossAndGradients(params, { x, targets: x }, options);
+    const drawn = sampleBernoulli(sampled.outputs, createRng(8));
+    const viaDrawn = model.lossAndGradients(
+      params,
+      { x, targets: drawn },
+      { loss: 'bernoulli', curvature: 'empirical' },
+    );
+    for (const l of model.linearLayers) {
+      const c = sampled.curvature![l.key]!;
+      expect(rowsOf(c.fisherOutputGrad!)).toEqual(rowsOf(viaDrawn.curvature![l.key]!.outputGrad));
+    }
+    expect(() => model.lossAndGradients(params, { x }, { loss: 'bernoulli' })).toThrow(
+      /batch\.targets/,
+    );
+    expect(() =>
+      model.lossAndGradients(params, { x, targets: x }, { loss: 'hinge' as never }),
+    ).toThrow(/options\.loss/);
   });
 });
 

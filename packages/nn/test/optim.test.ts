@@ -179,7 +179,7 @@ describe('optimizer protocol', () => {
   );
 });
 
-describe('learning-rate schedules (§2.9, evaluated by @bkfac/kfactors at the 1-based epoch)', () => {
+describe('learning-rate schedules (evaluated by @bkfac/kfactors at the 1-based epoch)', () => {
   const stepAt = (opt: Optimizer, epoch: number): number => {
     const params = { w: fromRows([[0]]) };
     return opt.update({ w: fromRows([[1]]) }, opt.init(params), params, { epoch })[0].w!.get(0, 0);
@@ -216,7 +216,7 @@ describe('learning-rate schedules (§2.9, evaluated by @bkfac/kfactors at the 1-
 });
 
 describe('paper presets', () => {
-  it('follow the MNIST scripts (§9.2) and reject bad sizes', () => {
+  it('follow the MNIST scripts and reject bad sizes', () => {
     expect(paperFactorConfig('b-kfac', 64)).toMatchObject({
       rank: 64,
       decay: 0.95,

@@ -16,15 +16,28 @@ export interface LinearSpec {
   readonly outFeatures: number;
   /** Whether the layer has a bias (default `true`). */
   readonly bias?: boolean;
+  /**
+   * Initialisation of its weights (default `'uniform'`): `'uniform'` draws every entry of
+   * `W̃ = [W, b]` from `U[−1/√d_in, 1/√d_in]` (PyTorch's default); `'sparse'` gives each output
+   * unit {@link SPARSE_FAN_IN} nonzero incoming weights from `N(0, 1)` (all of them if
+   * `d_in` is smaller) and a zero bias (Martens 2010, for deep sigmoid autoencoders).
+   */
+  readonly init?: 'uniform' | 'sparse';
 }
 
 /**
- * Element-wise activation: `relu` (`max(x, 0)`) or `tanh`.
+ * Nonzero incoming weights per unit of the `'sparse'` initialisation.
+ * @category Model
+ */
+export const SPARSE_FAN_IN = 15;
+
+/**
+ * Element-wise activation: `relu` (`max(x, 0)`), `tanh` or `sigmoid` (`1/(1 + e^{−x})`).
  * @category Model
  */
 export interface ActivationSpec {
   /** Which activation. */
-  readonly type: 'relu' | 'tanh';
+  readonly type: 'relu' | 'tanh' | 'sigmoid';
 }
 
 /**
@@ -57,4 +70,6 @@ export interface LinearLayerInfo {
   readonly outFeatures: number;
   /** Whether the last column of `W̃` is a bias (then the A factor has size `d_in + 1`). */
   readonly bias: boolean;
+  /** How {@link Sequential.init} draws its weights. */
+  readonly init: 'uniform' | 'sparse';
 }

@@ -18,14 +18,15 @@ import {
 import { backward } from '../autograd/backward.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { constant, variable } from '../autograd/tensor.js';
-import { relu, tanh } from '../ops/activations.js';
+import { relu, sigmoid, tanh } from '../ops/activations.js';
 import { dropout } from '../ops/dropout.js';
 import type { LinearCapture } from '../ops/linear.js';
 import { linear } from '../ops/linear.js';
-import { softmaxCrossEntropy, squaredErrorLoss } from '../ops/losses.js';
-import { sampleLabels, sampleTargets } from '../ops/sampling.js';
+import { bernoulliCrossEntropy, softmaxCrossEntropy, squaredErrorLoss } from '../ops/losses.js';
+import { sampleBernoulli, sampleLabels, sampleTargets } from '../ops/sampling.js';
 import { assertNonEmpty } from '../validate.js';
 import type { LayerSpec, LinearLayerInfo } from './layers.js';
+import { SPARSE_FAN_IN } from './layers.js';
 import type { Params } from './params.js';
 
 /**
@@ -75,14 +76,17 @@ export type FisherType = 'empirical' | 'true';
  * Loss of a {@link Sequential} model.
  * @category Model
  */
-export type LossKind = 'cross-entropy' | 'squared-error';
+export type LossKind = 'cross-entropy' | 'squared-error' | 'bernoulli';
 
 /**
  * Options of {@link Sequential.lossAndGradients}.
  * @category Model
  */
 export interface LossOptions {
-  /** `'cross-entropy'` (default; needs `batch.labels`) or `'squared-error'` (needs `batch.targets`). */
+  /**
+   * `'cross-entropy'` (default, softmax; needs `batch.labels`), `'squared-error'` or
+   * `'bernoulli'` (sigmoid cross-entropy of targets in `[0, 1]`; both need `batch.targets`).
+   */
   loss?: LossKind;
   /** Dropout active (default `true`). */
   training?: boolean;
@@ -171,11 +175,21 @@ export class Sequential {
             `${layer.inFeatures}`,
           );
         }
+        const init = layer.init ?? 'uniform';
+        if (init !== 'uniform' && init !== 'sparse') {
+          throw new InvalidArgumentError(
+            'sequential',
+            `${arg}.init`,
+            "'uniform' or 'sparse'",
+            init,
+          );
+        }
         infos.push({
           key: `linear${infos.length}`,
           inFeatures: layer.inFeatures,
           outFeatures: layer.outFeatures,
           bias: layer.bias ?? true,
+          init,
         });
         width = layer.outFeatures;
       } else if (layer?.type === 'dropout') {
@@ -187,11 +201,11 @@ export class Sequential {
             layer.rate,
           );
         }
-      } else if (layer?.type !== 'relu' && layer?.type !== 'tanh') {
+      } else if (layer?.type !== 'relu' && layer?.type !== 'tanh' && layer?.type !== 'sigmoid') {
         throw new InvalidArgumentError(
           'sequential',
           `${arg}.type`,
-          "'linear', 'relu', 'tanh' or 'dropout'",
+          "'linear', 'relu', 'tanh', 'sigmoid' or 'dropout'",
           (layer as { type?: unknown })?.type,
         );
       }
@@ -211,8 +225,10 @@ export class Sequential {
   }
 
   /**
-   * Fresh parameters, PyTorch's default: every entry of `W̃ = [W, b]` uniform in
-   * `[−1/√d_in, 1/√d_in]`.
+   * Fresh parameters, drawn per Linear layer as its `init` says: by default
+   * (PyTorch's) every entry of `W̃ = [W, b]` uniform in `[−1/√d_in, 1/√d_in]`;
+   * `'sparse'`: {@link SPARSE_FAN_IN} distinct inputs per output unit chosen
+   * uniformly, their weights `N(0, 1)`, every other weight and the bias 0.
    *
    * @param seed - integer seed or a generator
    * @returns one row-major `d_out x d_A` matrix per Linear layer
@@ -231,8 +247,11 @@ export class Sequential {
     const params: Record<string, Matrix> = {};
     for (const l of this.linearLayers) {
       const w = zeros(l.outFeatures, l.inFeatures + (l.bias ? 1 : 0));
-      const bound = 1 / Math.sqrt(l.inFeatures);
-      for (let i = 0; i < w.data.length; i++) w.data[i] = (2 * rng.next() - 1) * bound;
+      if (l.init === 'sparse') fillSparse(w, l.inFeatures, rng);
+      else {
+        const bound = 1 / Math.sqrt(l.inFeatures);
+        for (let i = 0; i < w.data.length; i++) w.data[i] = (2 * rng.next() - 1) * bound;
+      }
       params[l.key] = w;
     }
     return params;
@@ -297,11 +316,19 @@ export class Sequential {
         undefined,
       );
     }
-    if (kind === 'squared-error' && batch.targets === undefined) {
+    if (kind !== 'cross-entropy' && kind !== 'squared-error' && kind !== 'bernoulli') {
+      throw new InvalidArgumentError(
+        fn,
+        'options.loss',
+        "'cross-entropy', 'squared-error' or 'bernoulli'",
+        kind,
+      );
+    }
+    if (kind !== 'cross-entropy' && batch.targets === undefined) {
       throw new InvalidArgumentError(
         fn,
         'batch.targets',
-        'a target matrix for the squared-error loss',
+        `a target matrix for the ${kind} loss`,
         undefined,
       );
     }
@@ -332,7 +359,9 @@ export class Sequential {
     const lossOf = (labels: ArrayLike<number> | undefined, targets: Matrix | undefined): Tensor =>
       kind === 'cross-entropy'
         ? softmaxCrossEntropy(outputs, labels!)
-        : squaredErrorLoss(outputs, targets!);
+        : kind === 'bernoulli'
+          ? bernoulliCrossEntropy(outputs, targets!)
+          : squaredErrorLoss(outputs, targets!);
     const loss = lossOf(batch.labels, batch.targets);
     const value = loss.value.get(0, 0);
     if (!Number.isFinite(value))
@@ -343,7 +372,9 @@ export class Sequential {
       const sampled =
         kind === 'cross-entropy'
           ? lossOf(sampleLabels(outputs.value, sampler), undefined)
-          : lossOf(undefined, sampleTargets(outputs.value, sampler));
+          : kind === 'bernoulli'
+            ? lossOf(undefined, sampleBernoulli(outputs.value, sampler))
+            : lossOf(undefined, sampleTargets(outputs.value, sampler));
       backward(sampled, { parameterGradients: false });
       sampledGrads = captures!.map((c) => c.outputGrad!);
     }
@@ -413,6 +444,9 @@ export class Sequential {
         case 'tanh':
           h = tanh(h);
           break;
+        case 'sigmoid':
+          h = sigmoid(h);
+          break;
         case 'dropout':
           if (training && layer.rate > 0)
             h = dropout(h, layer.rate, requireRng('Sequential', rng, 'dropout'));
@@ -420,6 +454,26 @@ export class Sequential {
       }
     }
     return h;
+  }
+}
+
+/**
+ * Sparse initialisation of the row-major `d_out x d_A` `w`: per row, a partial
+ * Fisher–Yates shuffle picks min(SPARSE_FAN_IN, d_in) distinct input columns,
+ * whose weights are drawn from `N(0, 1)`; the rest (bias included) stay 0.
+ */
+function fillSparse(w: Matrix, inFeatures: number, rng: Rng): void {
+  const [rows, cols] = w.shape as [number, number];
+  const columns = Int32Array.from({ length: inFeatures }, (_, j) => j);
+  const count = Math.min(SPARSE_FAN_IN, inFeatures);
+  for (let i = 0; i < rows; i++) {
+    for (let t = 0; t < count; t++) {
+      const pick = t + Math.floor(rng.next() * (inFeatures - t));
+      const chosen = columns[pick]!;
+      columns[pick] = columns[t]!;
+      columns[t] = chosen;
+      w.data[i * cols + chosen] = rng.normal();
+    }
   }
 }
 
@@ -456,7 +510,7 @@ export interface MlpOptions {
   /** Widths `[d_0, d_1, …, d_L]`: input, hidden layers, output (at least two entries). */
   sizes: readonly number[];
   /** Hidden activation (default `'relu'`). */
-  activation?: 'relu' | 'tanh';
+  activation?: 'relu' | 'tanh' | 'sigmoid';
   /** Dropout rate after each hidden activation (default `0`: no dropout layer). */
   dropout?: number;
   /** Whether Linear layers have biases (default `true`). */
@@ -489,6 +543,58 @@ export function mlp(options: MlpOptions): Sequential {
       if (rate > 0) layers.push({ type: 'dropout', rate });
     }
     layers.push({ type: 'linear', inFeatures: sizes[i]!, outFeatures: sizes[i + 1]!, bias });
+  }
+  return new Sequential(layers);
+}
+
+/**
+ * Options of {@link autoencoder}.
+ * @category Model
+ */
+export interface AutoencoderOptions {
+  /**
+   * Encoder widths `[d_0, …, d_code]` (at least two); the decoder mirrors them back to `d_0`.
+   * The classic MNIST network is `[784, 1000, 500, 250, 30]`.
+   */
+  sizes: readonly number[];
+  /** Activation of every layer except the code layer and the output (default `'sigmoid'`). */
+  activation?: 'relu' | 'tanh' | 'sigmoid';
+  /** Weight initialisation of every Linear layer (default `'sparse'`). */
+  init?: 'uniform' | 'sparse';
+}
+
+/**
+ * A deep autoencoder `d_0 → … → d_code → … → d_0`: every Linear layer followed by
+ * `activation`, except the code layer (linear units) and the output, whose
+ * logits go to {@link bernoulliCrossEntropy} (sigmoid outputs) with the input as target.
+ *
+ * @param options - encoder widths, activation and initialisation
+ * @returns the model (`2·(sizes.length − 1)` Linear layers)
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `sizes` has fewer than two entries or a width is not a positive integer
+ * @example
+ * ```ts
+ * import { autoencoder } from '@bkfac/nn';
+ * const model = autoencoder({ sizes: [784, 1000, 500, 250, 30] });
+ * console.log(model.linearLayers.map((l) => l.outFeatures).join('-')); // 1000-500-250-30-250-500-1000-784
+ * ```
+ * @category Model
+ */
+export function autoencoder(options: AutoencoderOptions): Sequential {
+  const { sizes, activation = 'sigmoid', init = 'sparse' } = options;
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new InvalidArgumentError(
+      'autoencoder',
+      'sizes',
+      'an array of at least two widths',
+      sizes,
+    );
+  }
+  const widths = [...sizes, ...sizes.slice(0, -1).reverse()];
+  const code = sizes.length - 1;
+  const layers: LayerSpec[] = [];
+  for (let i = 0; i + 1 < widths.length; i++) {
+    if (i > 0 && i !== code) layers.push({ type: activation });
+    layers.push({ type: 'linear', inFeatures: widths[i]!, outFeatures: widths[i + 1]!, init });
   }
   return new Sequential(layers);
 }

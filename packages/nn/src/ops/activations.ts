@@ -53,3 +53,38 @@ export function tanh(x: Tensor): Tensor {
       );
   });
 }
+
+/**
+ * The logistic function `σ(v) = 1/(1 + e^{−v})`, evaluated without overflow
+ * for any finite `v` (through `e^{v}` for negative `v`).
+ * @internal
+ */
+export function logistic(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+/**
+ * Logistic unit `Y = σ(X) = 1/(1 + e^{−X})`, with `∂Y/∂X = Y(1 − Y)`.
+ *
+ * @param x - `m x n` input
+ * @returns the `m x n` output, entries in `[0, 1]`
+ * @example
+ * ```ts
+ * import { fromRows, toRows } from '@bkfac/linalg';
+ * import { constant, sigmoid } from '@bkfac/nn';
+ * console.log(toRows(sigmoid(constant(fromRows([[0, 800]]))).value)); // [[0.5, 1]]
+ * ```
+ * @category Operations
+ */
+export function sigmoid(x: Tensor): Tensor {
+  const y = mapEntries(x.value, logistic);
+  return opResult(y, [x], (out, ctx) => {
+    if (wantsGrad(x, ctx))
+      accumulateGrad(
+        x,
+        zipEntries(out.grad!, y, (g, s) => g * s * (1 - s)),
+      );
+  });
+}

@@ -1,13 +1,15 @@
 /**
- * Batch-mean losses: softmax cross-entropy and half squared error.
+ * Batch-mean losses: softmax cross-entropy, half squared error and the
+ * Bernoulli (sigmoid) cross-entropy of reconstructions.
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { assertShape, fromArray, zeros } from '@bkfac/linalg';
+import { InvalidArgumentError, assertShape, fromArray, zeros } from '@bkfac/linalg';
 import type { Tensor } from '../autograd/tensor.js';
 import { accumulateGrad, opResult, wantsGrad } from '../autograd/tensor.js';
 import { zipEntries } from '../autograd/elementwise.js';
 import { assertLabels, assertNonEmpty } from '../validate.js';
+import { logistic } from './activations.js';
 
 /**
  * Row-wise softmax `P_ij = exp(Z_ij − max_k Z_ik) / Σ_k exp(Z_ik − max_k Z_ik)`.
@@ -123,4 +125,86 @@ export function squaredErrorLoss(y: Tensor, target: Matrix): Tensor {
     for (let i = 0; i < n * c; i++) g.data[i] = diff.data[i]! * scale;
     accumulateGrad(y, g);
   });
+}
+
+/**
+ * Mean Bernoulli cross-entropy from logits, summed over the `c` outputs of a row:
+ * `L = (1/n) Σ_ij [softplus(Z_ij) − T_ij·Z_ij]`, i.e. `−T log σ(Z) − (1 − T) log(1 − σ(Z))`
+ * per entry, with `∂L/∂Z = (σ(Z) − T)/n`. Computed as `max(Z, 0) − T·Z + log1p(e^{−|Z|})`,
+ * finite for every finite logit (no `log 0` when `σ` rounds to 0 or 1).
+ *
+ * @param logits - `n x c` scores, `n >= 1`
+ * @param target - `n x c` targets in `[0, 1]` (pixel intensities, or sampled 0/1 values)
+ * @returns the `1 x 1` loss
+ * @throws {@link @bkfac/linalg!ShapeError} if the batch is empty or `target` has another shape
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if a target lies outside `[0, 1]`
+ * @example
+ * Two logits of 0 (σ = ½) cost log 2 each, whatever the target:
+ * ```ts
+ * import { fromRows } from '@bkfac/linalg';
+ * import { bernoulliCrossEntropy, constant } from '@bkfac/nn';
+ * const loss = bernoulliCrossEntropy(constant(fromRows([[0, 0]])), fromRows([[1, 0]]));
+ * console.log(loss.value.get(0, 0).toFixed(4)); // 1.3863
+ * ```
+ * @category Operations
+ */
+export function bernoulliCrossEntropy(logits: Tensor, target: Matrix): Tensor {
+  const fn = 'bernoulliCrossEntropy';
+  const [n, c] = logits.value.shape as [number, number];
+  assertNonEmpty(fn, 'logits', n, c);
+  assertShape(fn, 'target', target, [n, c]);
+  const z = logits.value;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < c; j++) {
+      const t = target.get(i, j);
+      if (!(t >= 0 && t <= 1)) {
+        throw new InvalidArgumentError(fn, `target[${i}, ${j}]`, 'a number in [0, 1]', t);
+      }
+      const v = z.get(i, j);
+      loss += Math.max(v, 0) - t * v + Math.log1p(Math.exp(-Math.abs(v)));
+    }
+  }
+  const value = fromArray(new Float64Array([loss / n]), [1, 1]);
+  return opResult(value, [logits], (out, ctx) => {
+    if (!wantsGrad(logits, ctx)) return;
+    const scale = out.grad!.get(0, 0) / n;
+    accumulateGrad(
+      logits,
+      zipEntries(z, target, (v, t) => (logistic(v) - t) * scale),
+    );
+  });
+}
+
+/**
+ * Summed squared error of reconstructions per row, averaged over rows:
+ * `(1/n) Σ_i ‖σ(Z_i) − T_i‖²` for logits `Z` (the "MSE per image" of the deep
+ * autoencoder literature; no gradient).
+ *
+ * @param logits - `n x c` scores, `n >= 1`
+ * @param target - `n x c` targets
+ * @returns the mean over rows of the summed squared error
+ * @throws {@link @bkfac/linalg!ShapeError} if the batch is empty or `target` has another shape
+ * @example
+ * Logits of 0 reconstruct ½ everywhere: `(½ − 1)² + (½ − 0)²` for this image.
+ * ```ts
+ * import { fromRows } from '@bkfac/linalg';
+ * import { reconstructionError } from '@bkfac/nn';
+ * console.log(reconstructionError(fromRows([[0, 0]]), fromRows([[1, 0]]))); // 0.5
+ * ```
+ * @category Operations
+ */
+export function reconstructionError(logits: Matrix, target: Matrix): number {
+  const fn = 'reconstructionError';
+  const [n, c] = logits.shape as [number, number];
+  assertNonEmpty(fn, 'logits', n, c);
+  assertShape(fn, 'target', target, [n, c]);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < c; j++) {
+      const d = logistic(logits.get(i, j)) - target.get(i, j);
+      sum += d * d;
+    }
+  }
+  return sum / n;
 }

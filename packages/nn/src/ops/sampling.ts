@@ -6,6 +6,7 @@
 import type { Matrix, Rng } from '@bkfac/linalg';
 import { zeros } from '@bkfac/linalg';
 import { softmax } from './losses.js';
+import { logistic } from './activations.js';
 
 /**
  * Draws `ŷ_i ~ Categorical(softmax(z_i))` for each row of the logits.
@@ -55,6 +56,31 @@ export function sampleTargets(outputs: Matrix, rng: Rng): Matrix {
   const out = zeros(n, c);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < c; j++) out.data[i * c + j] = outputs.get(i, j) + rng.normal();
+  }
+  return out;
+}
+
+/**
+ * Draws `t_ij ~ Bernoulli(σ(z_ij))`, the predictive distribution of
+ * {@link bernoulliCrossEntropy}, for the true-Fisher statistics.
+ *
+ * @param logits - `n x c` scores (any strides)
+ * @param rng - generator (advanced by `n·c` uniforms)
+ * @returns fresh `n x c` targets of 0 and 1
+ * @example
+ * ```ts
+ * import { createRng, fromRows, toRows } from '@bkfac/linalg';
+ * import { sampleBernoulli } from '@bkfac/nn';
+ * console.log(toRows(sampleBernoulli(fromRows([[-800, 800]]), createRng(1)))); // [[0, 1]]
+ * ```
+ * @category Operations
+ */
+export function sampleBernoulli(logits: Matrix, rng: Rng): Matrix {
+  const [n, c] = logits.shape as [number, number];
+  const out = zeros(n, c);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < c; j++)
+      out.data[i * c + j] = rng.next() < logistic(logits.get(i, j)) ? 1 : 0;
   }
   return out;
 }
