@@ -8,7 +8,9 @@ import {
   Trainer,
   adam,
   arrayDataset,
+  autoencoder,
   evaluate,
+  evaluateReconstruction,
   kfacOptimizer,
   loadCheckpoint,
   loadMnist,
@@ -19,8 +21,9 @@ import {
 import type { Dataset, Optimizer, TrainerOptions, TrainerSnapshot } from '@bkfac/nn';
 
 /** The first `n` training digits, 2x2 average-pooled to 14x14 so dense factors stay small (A₁ = 197). */
-function pooledDigits(n: number): Dataset {
-  const digits = loadMnist({ split: 'train', limit: n });
+function pooledDigits(n: number, intensities = false): Dataset {
+  const normalization = intensities ? { normalization: { mean: 0, std: 1 } } : {};
+  const digits = loadMnist({ split: 'train', limit: n, ...normalization });
   const x = zeros(n, 784);
   const labels = new Int32Array(n);
   digits.gather(
@@ -113,6 +116,59 @@ describe('training smoke test: every optimizer lowers the training loss', () => 
       layers.linear1!.a.tracking,
       layers.linear1!.g.tracking,
     ]).toEqual(['brand', 'brand', 'brand', 'dense']);
+  });
+});
+
+describe('autoencoder training', () => {
+  // 196 → 32 → 8 → 32 → 196 with logistic units; rank 8 + batch 32 < 196 and < 33 (Brand-updated).
+  // Pixel intensities in [0, 1] are the Bernoulli targets.
+  const pixels = pooledDigits(400, true);
+  const encoder = [196, 32, 8];
+  const aeKeys = ['linear0', 'linear1', 'linear2', 'linear3'];
+  const make: Record<string, () => Optimizer<unknown>> = {
+    sgd: () => sgd({ learningRate: 0.05, momentum: 0.9 }) as Optimizer<unknown>,
+    adam: () => adam({ learningRate: 3e-3 }) as Optimizer<unknown>,
+    'b-kfac': () =>
+      kfacOptimizer('b-kfac', {
+        layers: aeKeys,
+        learningRate: 0.1,
+        factors: { rank: 8, periods: quickPeriods, damping: 0.1 },
+        seed: 3,
+      }) as Optimizer<unknown>,
+  };
+
+  it.each(Object.keys(make))(
+    '%s: 80 steps of the Bernoulli loss (true Fisher) lower the reconstruction error',
+    (name) => {
+      const model = autoencoder({ sizes: encoder });
+      const trainer = new Trainer({
+        model,
+        optimizer: make[name]!(),
+        data: pixels,
+        batchSize,
+        seed: 2,
+        loss: 'bernoulli',
+        fisher: 'true',
+      });
+      const before = evaluateReconstruction(model, trainer.params, pixels);
+      for (let i = 0; i < 80; i++) trainer.step();
+      const after = evaluateReconstruction(model, trainer.params, pixels);
+      expect(after.loss).toBeLessThan(before.loss);
+      expect(after.error).toBeLessThan(0.8 * before.error);
+    },
+  );
+
+  it('rejects a model whose outputs do not reconstruct the inputs, and an unknown loss', () => {
+    const base = { optimizer: make.sgd!(), data: pixels, batchSize, seed: 1 };
+    expect(
+      () => new Trainer({ ...base, model: mlp({ sizes: [196, 10] }), loss: 'bernoulli' }),
+    ).toThrow(/options\.data.*196 outputs/);
+    expect(() => new Trainer({ ...base, model: mlp({ sizes }), loss: 'hinge' as never })).toThrow(
+      /options\.loss/,
+    );
+    expect(() => evaluateReconstruction(mlp({ sizes }), mlp({ sizes }).init(1), pixels)).toThrow(
+      ShapeError,
+    );
   });
 });
 

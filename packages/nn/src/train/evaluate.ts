@@ -1,13 +1,13 @@
 /**
- * Loss and accuracy of a model over a whole dataset, in chunks.
+ * Loss and accuracy (or reconstruction error) of a model over a whole dataset, in chunks.
  * @module
  */
-import { assertInteger } from '@bkfac/linalg';
+import { ShapeError, assertInteger } from '@bkfac/linalg';
 import type { Dataset } from '../data/dataset.js';
 import { BatchBuffer } from '../data/batches.js';
 import type { Params } from '../model/params.js';
 import type { Sequential } from '../model/sequential.js';
-import { softmaxCrossEntropy } from '../ops/losses.js';
+import { bernoulliCrossEntropy, reconstructionError, softmaxCrossEntropy } from '../ops/losses.js';
 import { constant } from '../autograd/tensor.js';
 
 /**
@@ -68,4 +68,70 @@ export function evaluate(
     }
   }
   return { loss: loss / dataset.size, accuracy: correct / dataset.size };
+}
+
+/**
+ * Reconstruction quality of an autoencoder over a dataset.
+ * @category Training
+ */
+export interface ReconstructionEvaluation {
+  /** Mean Bernoulli cross-entropy per example (the training objective), summed over outputs. */
+  readonly loss: number;
+  /** Mean summed squared error per example, `‖σ(f(x)) − x‖²` ("MSE per image"). */
+  readonly error: number;
+}
+
+/**
+ * Bernoulli cross-entropy and squared reconstruction error of the autoencoder
+ * `model` (logits out, inputs as targets) on `dataset`, `chunk` examples at a time.
+ *
+ * @param model - the network; its output width must equal its input width
+ * @param params - its parameters
+ * @param dataset - examples with entries in `[0, 1]` (labels unused)
+ * @param chunk - examples per forward pass (default 1000)
+ * @returns loss and error per example
+ * @throws {@link @bkfac/linalg!ShapeError} if the dataset's width differs from the model's input or output
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if `chunk` is not a positive integer or an entry lies outside `[0, 1]`
+ * @example
+ * ```ts
+ * import { fromRows } from '@bkfac/linalg';
+ * import { arrayDataset, evaluateReconstruction, mlp } from '@bkfac/nn';
+ * const model = mlp({ sizes: [2, 2] });
+ * // Zero weights reconstruct ½ everywhere: (½ − 1)² + (½ − 0)² per example.
+ * const params = { linear0: fromRows([[0, 0, 0], [0, 0, 0]]) };
+ * const r = evaluateReconstruction(model, params, arrayDataset(fromRows([[1, 0]]), [0], 1));
+ * console.log(r.error); // 0.5
+ * ```
+ * @category Training
+ */
+export function evaluateReconstruction(
+  model: Sequential,
+  params: Params,
+  dataset: Dataset,
+  chunk = 1000,
+): ReconstructionEvaluation {
+  const fn = 'evaluateReconstruction';
+  assertInteger(fn, 'chunk', chunk, 1);
+  if (model.inFeatures !== dataset.features || model.outFeatures !== dataset.features) {
+    throw new ShapeError(
+      fn,
+      'dataset',
+      `${model.inFeatures} features, reconstructed by ${model.outFeatures} outputs`,
+      `${dataset.features} features`,
+    );
+  }
+  const size = Math.min(chunk, dataset.size);
+  const buffer = new BatchBuffer(dataset, size);
+  const indices = new Uint32Array(size);
+  let loss = 0;
+  let error = 0;
+  for (let start = 0; start < dataset.size; start += size) {
+    const k = Math.min(size, dataset.size - start);
+    for (let i = 0; i < k; i++) indices[i] = start + i;
+    const x = buffer.fill(indices.subarray(0, k)).x;
+    const logits = model.forward(params, x);
+    loss += k * bernoulliCrossEntropy(constant(logits), x).value.get(0, 0);
+    error += k * reconstructionError(logits, x);
+  }
+  return { loss: loss / dataset.size, error: error / dataset.size };
 }

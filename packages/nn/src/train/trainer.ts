@@ -18,7 +18,7 @@ import {
   cloneParams,
   zerosLike,
 } from '../model/params.js';
-import type { FisherType, Sequential } from '../model/sequential.js';
+import type { FisherType, LossKind, Sequential } from '../model/sequential.js';
 import type { Optimizer } from '../optim/types.js';
 
 /**
@@ -38,6 +38,12 @@ export interface TrainerOptions<S> {
   readonly seed: number;
   /** Fisher used for the K-factor statistics (default `'empirical'`). */
   readonly fisher?: FisherType;
+  /**
+   * Loss (default `'cross-entropy'` on the labels). `'bernoulli'` and `'squared-error'`
+   * train an autoencoder: each example's target is its own input (the model's output width
+   * must then equal the data's feature count).
+   */
+  readonly loss?: LossKind;
 }
 
 /**
@@ -127,12 +133,23 @@ export class Trainer<S = unknown> {
     assertInteger(fn, 'options.batchSize', options.batchSize, 1);
     if (!Number.isSafeInteger(options.seed))
       throw new InvalidArgumentError(fn, 'options.seed', 'a safe integer', options.seed);
-    if (data.features !== model.inFeatures || data.classes !== model.outFeatures) {
+    const loss = options.loss ?? 'cross-entropy';
+    if (loss !== 'cross-entropy' && loss !== 'bernoulli' && loss !== 'squared-error') {
+      throw new InvalidArgumentError(
+        fn,
+        'options.loss',
+        "'cross-entropy', 'bernoulli' or 'squared-error'",
+        loss,
+      );
+    }
+    const outputs = loss === 'cross-entropy' ? data.classes : data.features;
+    if (data.features !== model.inFeatures || outputs !== model.outFeatures) {
+      const what = loss === 'cross-entropy' ? 'classes' : 'outputs (reconstructions)';
       throw new InvalidArgumentError(
         fn,
         'options.data',
-        `${model.inFeatures} features and ${model.outFeatures} classes`,
-        `${data.features} features and ${data.classes} classes`,
+        `${model.inFeatures} features and ${model.outFeatures} ${what}`,
+        `${data.features} features and ${outputs} ${what}`,
       );
     }
     this.options = options;
@@ -191,13 +208,15 @@ export class Trainer<S = unknown> {
    * @throws {@link @bkfac/linalg!NonFiniteError} if the loss is NaN or infinite (training diverged)
    */
   step(): StepReport {
-    const { model, optimizer, fisher = 'empirical' } = this.options;
+    const { model, optimizer, fisher = 'empirical', loss = 'cross-entropy' } = this.options;
     const t0 = performance.now();
     const next = this.sampler.next();
     const batch = this.buffer.fill(next.indices);
     const needs = optimizer.needsCurvature(this.optimizerState, next.epoch);
     const curvature = needs.statistics ? fisher : needs.batch ? 'empirical' : 'none';
-    const result = model.lossAndGradients(this.params, batch, {
+    const examples = loss === 'cross-entropy' ? batch : { x: batch.x, targets: batch.x };
+    const result = model.lossAndGradients(this.params, examples, {
+      loss,
       rng: this.rng,
       curvature,
       skipGradients: needs.skipGradients,
