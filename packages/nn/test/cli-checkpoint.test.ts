@@ -38,7 +38,7 @@ describe('bkfac train checkpoints during a run', () => {
   const test = loadMnist({ split: 'test', limit: 64 });
   const io = (overrides: Partial<ExperimentIo> = {}): ExperimentIo => ({
     train,
-    test,
+    evaluation: test,
     reporter: silent,
     interrupted: () => false,
     save: () => {},

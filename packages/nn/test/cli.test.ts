@@ -23,7 +23,7 @@ interface Results {
     optimizer: string;
     status: string;
     steps: number;
-    evaluations: { step: number; seconds: number; accuracy: number; loss: number }[];
+    evaluations: { step: number; seconds: number; metric: number; loss: number }[];
     factors: { tracking: string }[];
   }[];
 }
@@ -90,6 +90,46 @@ describe('bkfac train (subprocess)', () => {
         );
       }
       expect(existsSync(join(out, 'checkpoint.bkfac'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true });
+    }
+  }, 120_000);
+
+  it('runs a tiny autoencoder experiment: reconstruction error falls and is reported against its targets', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bkfac-cli-'));
+    try {
+      // prettier-ignore
+      const args = ['--preset', 'mnist-autoencoder', '--hidden', '64,8', '--batch-size', '16', '--rank', '4', '--train-limit', '256', '--target', '60,1', '--seed', '1', '--optimizers', 'sgd,b-kfac', '--epochs', '2', '--eval-every', '0.5', '--out', out];
+      const r = spawnSync(command[0], [...command[1], ...args], {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const header = r.stdout.split('\n').find((l) => l.startsWith('optimizer  '))!;
+      expect(header.split(/\s{2,}/).slice(0, 7)).toEqual([
+        'optimizer',
+        'runs',
+        'final error',
+        's to 60',
+        'epochs to 60',
+        's to 1',
+        'epochs to 1',
+      ]);
+      expect(r.stdout).toMatch(/\[b-kfac s1\] step 8 epoch 0\.50 .* error \d+\.\d\d /);
+      const res = results(out);
+      for (const run of res.runs) {
+        const first = run.evaluations[0]!.metric;
+        const last = run.evaluations[run.evaluations.length - 1]!.metric;
+        expect(last).toBeLessThan(first);
+        expect(run.steps).toBe(32);
+      }
+      const report = readFileSync(join(out, 'report.md'), 'utf8');
+      expect(report).toMatch(/^# bkfac train: MNIST deep autoencoder 784-64-8-64-784/);
+      expect(report).toContain('Bernoulli cross-entropy');
+      expect(report).toContain('](error-vs-time.svg)');
+      expect(readFileSync(join(out, 'error-vs-time.svg'), 'utf8')).toMatch(/^<svg/);
     } finally {
       rmSync(out, { recursive: true });
     }
@@ -182,6 +222,22 @@ describe('bkfac train options', () => {
       evalEvery: 0.25,
       timeLimit: null,
     });
+  });
+
+  it('the mnist-autoencoder preset: mirrored encoder widths, reconstruction-error targets hardest last', () => {
+    const r = parseCommandLine(['--preset', 'mnist-autoencoder', '--target', '5,9,7']);
+    if (r.kind !== 'train') throw new Error('expected a training request');
+    expect(r.config).toMatchObject({
+      preset: 'mnist-autoencoder',
+      task: 'autoencoder',
+      hidden: [1000, 500, 250, 30],
+      batchSize: 128,
+      fisher: 'true',
+      targets: [9, 7, 5],
+    });
+    expect(() => parseCommandLine(['--preset', 'mnist-autoencoder', '--target', '-2'])).toThrow(
+      /--target.*positive number/,
+    );
   });
 
   it('parses lists, limits and flags', () => {

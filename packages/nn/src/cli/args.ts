@@ -4,8 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { InvalidArgumentError } from '@bkfac/linalg';
-import type { ExperimentConfig, OptimizerName } from './config.js';
-import { DEFAULT_CONFIG, MNIST_MLP_PRESET, OPTIMIZER_NAMES } from './config.js';
+import type { ExperimentConfig, OptimizerName, PresetName } from './config.js';
+import { DEFAULT_CONFIG, OPTIMIZER_NAMES, PRESETS } from './config.js';
+import { TASKS, byDifficulty } from './task.js';
 
 /** What the command line asks for. @internal */
 export type CliRequest =
@@ -27,7 +28,7 @@ export type CliRequest =
 /** @internal */
 export const HELP = `Usage: npm run train -- [options]        (or: bkfac train [options])
 
-Trains an MLP on the bundled MNIST digits with several optimizers and compares
+Trains a network on the bundled MNIST digits with several optimizers and compares
 them: live progress, a result table, results.json, report.md and SVG plots.
 
 Options (defaults of the plain run in brackets):
@@ -38,8 +39,9 @@ Options (defaults of the plain run in brackets):
   --batch-size <n>      mini-batch size [${DEFAULT_CONFIG.batchSize}]
   --rank <n>            target rank of the K-FAC family's low-rank factors [${DEFAULT_CONFIG.rank}]
   --seed <list>         seed(s), one run per optimizer and seed, e.g. 1,2,3 [${DEFAULT_CONFIG.seeds.join(',')}]
-  --target <list>       test accuracies to time, e.g. 0.97,0.98; a run stops at the
-                        highest one [${DEFAULT_CONFIG.targets.join(',')}]
+  --target <list>       values of the metric to time: test accuracies (e.g. 0.97,0.98)
+                        or, for the autoencoder, reconstruction errors (e.g. 8,5.8);
+                        a run stops at the hardest one [${DEFAULT_CONFIG.targets.join(',')}]
   --time-limit <s>      training seconds per run, 0 for none [${DEFAULT_CONFIG.timeLimit}]
   --train-limit <n>     use the first n training digits, 'all' for 60,000 [${DEFAULT_CONFIG.trainLimit}]
   --test-limit <n>      use the first n test digits, 'all' for 10,000 [${DEFAULT_CONFIG.testLimit}]
@@ -57,7 +59,12 @@ Options (defaults of the plain run in brackets):
   --quiet               no progress output, only the final table
   --preset <name>       'mnist-mlp': the fixed protocol (784-512-512-10, batch 128,
                         full data, stop at 98 % or 10 epochs, seeds 1,2,3, all
-                        optimizers, rank 220); explicit options override it
+                        optimizers, rank 220); 'mnist-autoencoder': the deep
+                        autoencoder 784-1000-500-250-30 (mirrored, logistic units,
+                        Bernoulli loss, true Fisher), batch 128, full data, training
+                        reconstruction error timed to 8 and 5.8, 10 epochs at most,
+                        seeds 1,2,3, rank 220; explicit options override it
+                        (--hidden then gives the encoder widths)
   -h, --help            show this help
 
 Ctrl-C stops after the current step, writes the results measured so far and a
@@ -111,6 +118,13 @@ function fraction(flag: string, text: string): number {
   const v = Number(text);
   if (text.trim() === '' || !(v > 0 && v <= 1))
     throw new InvalidArgumentError(FN, `--${flag}`, 'a number in (0, 1]', text);
+  return v;
+}
+
+function positive(flag: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !(v > 0) || !Number.isFinite(v))
+    throw new InvalidArgumentError(FN, `--${flag}`, 'a positive number', text);
   return v;
 }
 
@@ -182,10 +196,16 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     return { kind: 'merge', files: list('merge', merge, (f) => f), out };
   }
   const presetName = str('preset') ?? 'default';
-  if (presetName !== 'default' && presetName !== 'mnist-mlp') {
-    throw new InvalidArgumentError(FN, '--preset', "'mnist-mlp'", presetName);
+  if (!Object.hasOwn(PRESETS, presetName)) {
+    throw new InvalidArgumentError(
+      FN,
+      '--preset',
+      "'mnist-mlp' or 'mnist-autoencoder'",
+      presetName,
+    );
   }
-  const base = presetName === 'mnist-mlp' ? MNIST_MLP_PRESET : DEFAULT_CONFIG;
+  const base = PRESETS[presetName as PresetName];
+  const task = TASKS[base.task];
   const opt = <T>(k: keyof typeof OPTIONS, parse: (s: string) => T, fallback: T): T => {
     const s = str(k);
     return s === undefined ? fallback : parse(s);
@@ -209,7 +229,13 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     throw new InvalidArgumentError(FN, '--optimizers', 'distinct names', optimizers.join(','));
   const targets = opt(
     'target',
-    (s) => list('target', s, (t) => fraction('target', t)).sort((a, b) => a - b),
+    (s) =>
+      byDifficulty(
+        task,
+        list('target', s, (t) =>
+          task.higherIsBetter ? fraction('target', t) : positive('target', t),
+        ),
+      ),
     base.targets,
   );
   const fisher = opt(
@@ -233,6 +259,7 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
   );
   const config: ExperimentConfig = {
     preset: base.preset,
+    task: base.task,
     optimizers,
     seeds: opt('seed', (s) => list('seed', s, (v) => integer('seed', v, 0)), base.seeds),
     hidden: opt('hidden', (s) => list('hidden', s, (v) => integer('hidden', v, 1)), base.hidden),

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ExperimentConfig, OptimizerName } from './config.js';
+import { TASKS } from './task.js';
 import type { RunRecord } from './records.js';
 import { epochsTrained } from './records.js';
 import type { SummaryRow } from './summary.js';
@@ -82,7 +83,7 @@ export function renderClaims(
   if (target === undefined || variants.length === 0) return [];
   const kfacSeconds = costTo(runsOf(records, 'kfac'), target, 'seconds');
   const sgdEpochs = costTo(runsOf(records, 'sgd'), target, 'epochs');
-  const pct = `${(100 * target).toFixed(1)} %`;
+  const pct = TASKS[config.task].formatTarget(target);
   return [
     '## The B-KFAC claims on this experiment',
     '',

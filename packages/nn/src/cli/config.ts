@@ -6,6 +6,13 @@
 import type { StrategyName } from '@bkfac/kfactors';
 import { STRATEGIES } from '@bkfac/kfactors';
 import type { FisherType } from '../model/sequential.js';
+import type { TaskName } from './task.js';
+
+/**
+ * The configurations `--preset` names.
+ * @internal
+ */
+export type PresetName = 'default' | 'mnist-mlp' | 'mnist-autoencoder';
 
 /**
  * Optimizers the CLI can train with.
@@ -22,12 +29,17 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', ...STRA
  */
 export interface ExperimentConfig {
   /** Preset the configuration started from. */
-  readonly preset: 'default' | 'mnist-mlp';
+  readonly preset: PresetName;
+  /** What is learned and how runs are judged (see `task.ts`). */
+  readonly task: TaskName;
   /** Optimizers, in run order. */
   readonly optimizers: readonly OptimizerName[];
   /** Seeds, one run per optimizer and seed. */
   readonly seeds: readonly number[];
-  /** Hidden widths of the MLP (input 784, output 10). */
+  /**
+   * Hidden widths: of the MLP (input 784, output 10), or of the autoencoder's encoder
+   * after the input (the last is the code; the decoder mirrors them).
+   */
   readonly hidden: readonly number[];
   /** Mini-batch size. */
   readonly batchSize: number;
@@ -35,7 +47,7 @@ export interface ExperimentConfig {
   readonly rank: number;
   /** Maximum epochs per run. */
   readonly epochs: number;
-  /** Test accuracies to time, ascending; a run stops once it reaches the last one. */
+  /** Values of the task's metric to time, easiest first; a run stops once it reaches the last one. */
   readonly targets: readonly number[];
   /** Training examples used (first `trainLimit` of the 60,000), or `null` for all. */
   readonly trainLimit: number | null;
@@ -43,7 +55,7 @@ export interface ExperimentConfig {
   readonly testLimit: number | null;
   /** Training-time budget per run in seconds, or `null` for none. */
   readonly timeLimit: number | null;
-  /** Test evaluation period as a fraction of an epoch. */
+  /** Evaluation period as a fraction of an epoch. */
   readonly evalEvery: number;
   /** Fisher of the K-factor statistics. */
   readonly fisher: FisherType;
@@ -59,6 +71,7 @@ export interface ExperimentConfig {
  */
 export const DEFAULT_CONFIG: ExperimentConfig = {
   preset: 'default',
+  task: 'classification',
   optimizers: ['sgd', 'adam', 'kfac', 'rs-kfac', 'b-kfac', 'b-r-kfac'],
   seeds: [1],
   hidden: [256, 256],
@@ -82,6 +95,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
  */
 export const MNIST_MLP_PRESET: ExperimentConfig = {
   preset: 'mnist-mlp',
+  task: 'classification',
   optimizers: OPTIMIZER_NAMES,
   seeds: [1, 2, 3],
   hidden: [512, 512],
@@ -96,3 +110,40 @@ export const MNIST_MLP_PRESET: ExperimentConfig = {
   fisher: 'empirical',
   inversionError: true,
 };
+
+/**
+ * The `--preset mnist-autoencoder` protocol: the deep autoencoder
+ * 784-1000-500-250-30-250-500-1000-784 (logistic units, linear code layer,
+ * sparse initialisation, Bernoulli cross-entropy), batch 128, all 60,000 training
+ * digits, the true Fisher; the training reconstruction error (squared error per
+ * image, on the first 10,000 training digits) every 1/4 epoch, timed to 8 and 5.8;
+ * stop at 5.8 or 10 epochs; seeds 1-3; rank 220 (220 + 128 < 500).
+ * @internal
+ */
+export const MNIST_AUTOENCODER_PRESET: ExperimentConfig = {
+  preset: 'mnist-autoencoder',
+  task: 'autoencoder',
+  optimizers: ['sgd', 'adam', 'kfac', 'rs-kfac', 'b-kfac', 'b-r-kfac'],
+  seeds: [1, 2, 3],
+  hidden: [1000, 500, 250, 30],
+  batchSize: 128,
+  rank: 220,
+  epochs: 10,
+  targets: [8, 5.8],
+  trainLimit: null,
+  testLimit: null,
+  timeLimit: null,
+  evalEvery: 0.25,
+  fisher: 'true',
+  inversionError: true,
+};
+
+/** The preset of each name. @internal */
+export const PRESETS: Readonly<Record<PresetName, ExperimentConfig>> = {
+  default: DEFAULT_CONFIG,
+  'mnist-mlp': MNIST_MLP_PRESET,
+  'mnist-autoencoder': MNIST_AUTOENCODER_PRESET,
+};
+
+/** Training digits the autoencoder's reconstruction error is measured on (the first ones). @internal */
+export const EVALUATION_DIGITS = 10000;

@@ -1,6 +1,6 @@
 /**
  * The experiment loop of `bkfac train`: every (seed, optimizer) run, with
- * periodic test evaluations outside the timed region, stopping rules,
+ * periodic evaluations of the task's metric outside the timed region, stopping rules,
  * inversion-error probes and interrupt-safe checkpoints.
  * @module
  */
@@ -8,15 +8,14 @@ import { NonFiniteError } from '@bkfac/linalg';
 import type { LayerState } from '@bkfac/kfactors';
 import { inversionError } from '@bkfac/kfactors';
 import type { Dataset } from '../data/dataset.js';
-import { mlp } from '../model/sequential.js';
 import type { KfacState, KfacTiming } from '../optim/kfac.js';
-import { evaluate } from '../train/evaluate.js';
 import type { TrainerSnapshot } from '../train/trainer.js';
 import { Trainer } from '../train/trainer.js';
 import type { ExperimentConfig } from './config.js';
 import { buildOptimizer } from './optimizers.js';
 import type { RunRecord, RunStatus } from './records.js';
 import { newRecord } from './records.js';
+import { TASKS, reaches } from './task.js';
 
 /** A run interrupted mid-way: enough to continue it bit for bit. @internal */
 export interface PartialRun {
@@ -58,8 +57,8 @@ export interface Reporter {
 export interface ExperimentIo {
   /** Training set. */
   readonly train: Dataset;
-  /** Test set. */
-  readonly test: Dataset;
+  /** Where the task's metric is measured (the test set, or a fixed training subset). */
+  readonly evaluation: Dataset;
   /** Progress sink. */
   readonly reporter: Reporter;
   /** Set to `true` (e.g. by a SIGINT handler) to stop after the current step. */
@@ -110,7 +109,8 @@ export async function runExperiment(
 
 async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentIo): Promise<void> {
   const { config } = state;
-  const model = mlp({ sizes: [io.train.features, ...config.hidden, io.train.classes] });
+  const task = TASKS[config.task];
+  const model = task.model(io.train.features, io.train.classes, config.hidden);
   const layers = model.linearLayers.map((l) => l.key);
   let kfacTiming: KfacTiming = { factorsMs: 0, preconditionMs: 0 };
   const optimizer = buildOptimizer(
@@ -127,6 +127,7 @@ async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentI
     batchSize: config.batchSize,
     seed: record.seed,
     fisher: config.fisher,
+    loss: task.loss,
   };
   const resumed = state.current;
   const trainer = resumed === null ? new Trainer(options) : new Trainer(options, resumed.snapshot);
@@ -139,9 +140,9 @@ async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentI
   let [lossSum, lossCount] = resumed?.lossWindow ?? [0, 0];
   let epochStart = resumed?.epochStart ?? 0;
 
-  /** Test evaluation; the costlier inversion-error probes only at epoch ends and at the end of the run. */
+  /** Metric evaluation; the costlier inversion-error probes only at epoch ends and at the end of the run. */
   const measure = (final: boolean): void => {
-    const result = evaluate(model, trainer.params, io.test);
+    const result = task.evaluate(model, trainer.params, io.evaluation);
     const point = {
       step: trainer.steps,
       epoch: trainer.steps / spe,
@@ -150,7 +151,7 @@ async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentI
     };
     record.evaluations.push(point);
     for (const t of config.targets) {
-      if (record.reached[String(t)] === null && result.accuracy >= t) {
+      if (record.reached[String(t)] === null && reaches(task, result.metric, t)) {
         record.reached[String(t)] = { seconds: point.seconds, epochs: point.epoch };
       }
     }

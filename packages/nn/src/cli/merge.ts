@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@bkfac/linalg';
 import { DataFormatError } from '../errors.js';
 import type { ExperimentConfig } from './config.js';
+import { upgradeExperiment } from './upgrade.js';
 import type { ExperimentState } from './experiment.js';
 import { newExperiment } from './experiment.js';
 import type { RunRecord } from './records.js';
@@ -73,7 +74,8 @@ export function readResults(file: string): ResultsFile {
     typeof r.interrupted !== 'boolean' ||
     typeof r.config !== 'object' ||
     !Array.isArray(r.config.seeds) ||
-    !Array.isArray(r.runs)
+    !Array.isArray(r.runs) ||
+    !upgradeExperiment(r as ResultsFile)
   ) {
     throw new DataFormatError(
       FN,

@@ -6,10 +6,11 @@ import { View, parse } from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from './records.js';
+import type { Task } from './task.js';
 
 /** One rendered plot. @internal */
 export interface Plot {
-  /** File name, e.g. `accuracy-vs-time.svg`. */
+  /** File name, e.g. `loss-vs-step.svg`. */
   readonly file: string;
   /** Title for the report. */
   readonly title: string;
@@ -30,22 +31,23 @@ async function render(spec: TopLevelSpec): Promise<string> {
 }
 
 /**
- * The three plots of the report: test accuracy vs training time, training loss
- * vs step, and (when measured) the inversion error of each low-rank strategy
- * vs the dense K-factor inverse over training.
+ * The three plots of the report: the task's metric vs training time, training
+ * loss vs step, and (when measured) the inversion error of each low-rank
+ * strategy vs the dense K-factor inverse over training.
  * @internal
  */
 export async function renderPlots(
+  task: Task,
   records: readonly RunRecord[],
   targets: readonly number[],
 ): Promise<Plot[]> {
   const runLabel = (r: RunRecord): string => `${r.optimizer} (seed ${r.seed})`;
-  const accuracy = records.flatMap((r) =>
+  const metric = records.flatMap((r) =>
     r.evaluations.map((e) => ({
       optimizer: r.optimizer,
       run: runLabel(r),
       seconds: e.seconds,
-      accuracy: e.accuracy,
+      metric: e.metric,
     })),
   );
   const loss = records.flatMap((r) =>
@@ -61,19 +63,22 @@ export async function renderPlots(
     })),
   );
   const plots: Plot[] = [];
-  const lowest = Math.min(
-    ...accuracy.filter((a) => a.seconds > 0).map((a) => a.accuracy),
-    ...targets,
-  );
+  // The start of a run (far from every target) would squeeze the interesting range: the
+  // plot shows values from 2 points below the easiest accuracy target (or up to twice the
+  // largest error target) on.
+  const trained = metric.filter((a) => a.seconds > 0).map((a) => a.metric);
+  const shown = task.higherIsBetter
+    ? (v: number) => v >= Math.min(...trained, ...targets) - 0.02
+    : (v: number) => v <= 2 * Math.max(...targets, 0);
   plots.push({
-    file: 'accuracy-vs-time.svg',
-    title: 'Test accuracy vs training time',
+    file: task.plotFile,
+    title: `${task.heading} vs training time`,
     svg: await render({
       width: WIDTH,
       height: HEIGHT,
       layer: [
         {
-          data: { values: accuracy.filter((a) => a.accuracy >= lowest - 0.02) },
+          data: { values: metric.filter((a) => shown(a.metric)) },
           mark: { type: 'line', point: true },
           encoding: {
             x: {
@@ -82,11 +87,11 @@ export async function renderPlots(
               title: 'training time (s), evaluations excluded',
             },
             y: {
-              field: 'accuracy',
+              field: 'metric',
               type: 'quantitative',
-              title: 'test accuracy',
+              title: task.metric,
               scale: { zero: false },
-              axis: { format: '.1%' },
+              ...(task.higherIsBetter ? { axis: { format: '.1%' } } : {}),
             },
             color: { field: 'optimizer', type: 'nominal' },
             detail: { field: 'run', type: 'nominal' },

@@ -7,13 +7,15 @@ import cliProgress from 'cli-progress';
 import type { Reporter } from './experiment.js';
 import type { RunRecord } from './records.js';
 import { epochsTrained } from './records.js';
+import type { Task } from './task.js';
 
 /** How progress is shown. @internal */
 export type ProgressMode = 'bars' | 'lines' | 'quiet';
 
-function lastAccuracy(r: RunRecord): string {
+/** The latest metric as `label value`, e.g. `test 97.50%`. */
+function lastMetric(task: Task, r: RunRecord): string {
   const e = r.evaluations[r.evaluations.length - 1];
-  return e === undefined ? '—' : `${(100 * e.accuracy).toFixed(2)}%`;
+  return `${task.label} ${e === undefined ? '—' : task.format(e.metric)}`;
 }
 
 function stepsPerSecond(r: RunRecord): number {
@@ -26,18 +28,22 @@ function formatSeconds(s: number): string {
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
 }
 
-/** A reporter writing to `out` in the given mode. @internal */
-export function createReporter(mode: ProgressMode, out: NodeJS.WritableStream): Reporter {
+/** A reporter writing to `out` in the given mode, showing `task`'s metric. @internal */
+export function createReporter(
+  mode: ProgressMode,
+  out: NodeJS.WritableStream,
+  task: Task,
+): Reporter {
   if (mode === 'quiet') return { runStart() {}, step() {}, evaluation() {}, runEnd() {} };
-  if (mode === 'lines') return lineReporter(out);
-  return barReporter(out);
+  if (mode === 'lines') return lineReporter(out, task);
+  return barReporter(out, task);
 }
 
 function runName(r: RunRecord): string {
   return `${r.optimizer} s${r.seed}`;
 }
 
-function lineReporter(out: NodeJS.WritableStream): Reporter {
+function lineReporter(out: NodeJS.WritableStream, task: Task): Reporter {
   return {
     runStart(r, maxSteps, timeLimit) {
       const limit = timeLimit === null ? '' : `, ${timeLimit} s of training at most`;
@@ -50,19 +56,19 @@ function lineReporter(out: NodeJS.WritableStream): Reporter {
       const e = r.evaluations[r.evaluations.length - 1]!;
       out.write(
         `[${runName(r)}] step ${e.step} epoch ${e.epoch.toFixed(2)} train ${e.seconds.toFixed(1)} s ` +
-          `loss ${r.losses[r.losses.length - 1]?.loss.toFixed(4) ?? '—'} test ${lastAccuracy(r)} ` +
+          `loss ${r.losses[r.losses.length - 1]?.loss.toFixed(4) ?? '—'} ${lastMetric(task, r)} ` +
           `${stepsPerSecond(r).toFixed(1)} steps/s\n`,
       );
     },
     runEnd(r) {
       out.write(
-        `[${runName(r)}] ${r.status} after ${r.steps} steps, ${r.trainingSeconds.toFixed(1)} s, test ${lastAccuracy(r)}\n`,
+        `[${runName(r)}] ${r.status} after ${r.steps} steps, ${r.trainingSeconds.toFixed(1)} s, ${lastMetric(task, r)}\n`,
       );
     },
   };
 }
 
-function barReporter(out: NodeJS.WritableStream): Reporter {
+function barReporter(out: NodeJS.WritableStream, task: Task): Reporter {
   let bar: cliProgress.SingleBar | null = null;
   let total = 0;
   let limit: number | null = null;
@@ -75,7 +81,7 @@ function barReporter(out: NodeJS.WritableStream): Reporter {
       name: runName(r).padEnd(12),
       epoch: epochsTrained(r).toFixed(2),
       loss: Number.isFinite(lastLoss) ? lastLoss.toFixed(4) : '—',
-      acc: lastAccuracy(r),
+      metric: lastMetric(task, r),
       rate: rate.toFixed(1),
       remaining: formatSeconds(Math.max(0, Math.min(stepsLeft, timeLeft))),
     };
@@ -87,7 +93,7 @@ function barReporter(out: NodeJS.WritableStream): Reporter {
       bar = new cliProgress.SingleBar(
         {
           format:
-            '{name} |{bar}| {value}/{total} | ep {epoch} | loss {loss} | test {acc} | {rate} steps/s | ETA {remaining}',
+            '{name} |{bar}| {value}/{total} | ep {epoch} | loss {loss} | {metric} | {rate} steps/s | ETA {remaining}',
           stream: out,
           hideCursor: true,
           fps: 4,

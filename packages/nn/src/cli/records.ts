@@ -11,7 +11,7 @@ import type { OptimizerName } from './config.js';
  */
 export type RunStatus = 'running' | 'epochs' | 'target' | 'time-limit' | 'interrupted' | 'diverged';
 
-/** One test evaluation. @internal */
+/** One evaluation of the task's metric. @internal */
 export interface EvaluationPoint {
   /** Steps taken. */
   readonly step: number;
@@ -19,13 +19,13 @@ export interface EvaluationPoint {
   readonly epoch: number;
   /** Training seconds so far (evaluations excluded). */
   readonly seconds: number;
-  /** Test accuracy. */
-  readonly accuracy: number;
-  /** Test loss. */
+  /** The task's metric (test accuracy, or training reconstruction error). */
+  readonly metric: number;
+  /** The loss on the same examples. */
   readonly loss: number;
 }
 
-/** Time and epochs at which a target test accuracy was first reached. @internal */
+/** Time and epochs at which a target of the metric was first reached. @internal */
 export interface TargetHit {
   /** Training seconds. */
   readonly seconds: number;
@@ -81,7 +81,7 @@ export interface RunRecord {
   preconditionSeconds: number;
   /** Training seconds of each completed epoch. */
   epochSeconds: number[];
-  /** Test evaluations. */
+  /** Evaluations of the metric. */
   evaluations: EvaluationPoint[];
   /** Mean training loss of consecutive windows of steps, at the window's last step. */
   losses: { step: number; loss: number }[];

@@ -16,6 +16,9 @@ import type { RunRecord } from './records.js';
 import { epochsTrained } from './records.js';
 import type { SummaryRow } from './summary.js';
 import { renderMarkdown, summarize } from './summary.js';
+import type { Task } from './task.js';
+import { TASKS } from './task.js';
+import { EVALUATION_DIGITS } from './config.js';
 
 /** Paths of the written files. @internal */
 export interface WrittenReport {
@@ -44,7 +47,7 @@ export async function writeReport(
   ensureWritableFolder('bkfac train', out);
   const { config, records } = state;
   const rows = summarize(config, records);
-  const plots = await renderPlots(records, config.targets);
+  const plots = await renderPlots(TASKS[config.task], records, config.targets);
   for (const p of plots) writeFileSync(join(out, p.file), p.svg);
   const host = sources[0]?.machine ?? machine();
   const date = new Date().toISOString();
@@ -96,22 +99,24 @@ function markdown(
   },
 ): string {
   const { config, records } = state;
-  const sizes = [784, ...config.hidden, 10].join('-');
+  const task = TASKS[config.task];
+  const layers = task.model(784, 10, config.hidden).linearLayers;
+  const sizes = [784, ...layers.map((l) => l.outFeatures)].join('-');
   const train =
     config.trainLimit === null
       ? 'all 60,000 training digits'
       : `the first ${config.trainLimit} of the 60,000 training digits`;
-  const test =
-    config.testLimit === null
-      ? 'all 10,000 test digits'
-      : `the first ${config.testLimit} test digits`;
+  const evaluation =
+    task.evaluatedOn === 'test'
+      ? config.testLimit
+      : Math.min(EVALUATION_DIGITS, config.trainLimit ?? 60000);
   const stop = [
     `${config.epochs} epochs`,
-    `test accuracy ${pct(config.targets[config.targets.length - 1]!)}`,
+    `${task.metric} ${task.formatTarget(config.targets[config.targets.length - 1]!)}`,
     ...(config.timeLimit === null ? [] : [`${config.timeLimit} s of training`]),
   ];
   const lines = [
-    `# bkfac train: MNIST MLP ${sizes} (preset \`${config.preset}\`)`,
+    `# bkfac train: ${task.title} ${sizes} (preset \`${config.preset}\`)`,
     '',
     ...provenance(meta),
     '',
@@ -125,9 +130,9 @@ function markdown(
       : []),
     '## Protocol',
     '',
-    `- Data: ${train}, evaluated on ${test}; pixels scaled to [0, 1] and standardised with mean 0.1307, std 0.3081.`,
-    `- Model: MLP ${sizes}, ReLU, PyTorch's default initialisation; softmax cross-entropy; batch ${config.batchSize}; ${config.fisher} Fisher.`,
-    `- Test accuracy every ${config.evalEvery} epoch (evaluation time excluded from training time); a run stops at the first of: ${stop.join(', ')}.`,
+    `- Data: ${task.dataNote(train, evaluation)}.`,
+    `- Model: ${task.title} ${sizes}, ${task.modelNote}; batch ${config.batchSize}; ${config.fisher} Fisher.`,
+    `- ${task.heading} every ${config.evalEvery} epoch (evaluation time excluded from training time); a run stops at the first of: ${stop.join(', ')}.`,
     `- Seeds: ${config.seeds.join(', ')}. Times are training seconds (forward, backward, optimizer); the overhead ratio is s/epoch divided by SGD's median s/epoch in the same experiment.`,
     '- Optimizers:',
     ...config.optimizers.map((o) => `  - \`${o}\`: ${describeOptimizer(o, config)}`),
@@ -138,7 +143,7 @@ function markdown(
     '',
     'Columns: mean over seeds with (min–max); `[k/n]` marks targets reached by only k of n runs (times average those k). fwd+bwd, factors and precond are shares of training time (the rest of the optimizer time is the update itself).',
     '',
-    ...missedTargets(rows),
+    ...missedTargets(task, rows),
     ...renderClaims(config, records, rows),
     '## K-factors',
     '',
@@ -150,12 +155,13 @@ function markdown(
     ...plots.flatMap(([file, title]) => [`### ${title}`, '', `![${title}](${file})`, '']),
     '## Runs',
     '',
-    '| optimizer | seed | status | steps | epochs | training s | final test acc % |',
+    `| optimizer | seed | status | steps | epochs | training s | final ${task.metric} |`,
     '|---|---:|---|---:|---:|---:|---:|',
-    ...records.map(
-      (r) =>
-        `| ${r.optimizer} | ${r.seed} | ${r.status} | ${r.steps} | ${epochsTrained(r).toFixed(2)} | ${r.trainingSeconds.toFixed(1)} | ${(100 * (r.evaluations[r.evaluations.length - 1]?.accuracy ?? 0)).toFixed(2)} |`,
-    ),
+    ...records.map((r) => {
+      const last = r.evaluations[r.evaluations.length - 1];
+      const final = last === undefined ? '—' : task.format(last.metric);
+      return `| ${r.optimizer} | ${r.seed} | ${r.status} | ${r.steps} | ${epochsTrained(r).toFixed(2)} | ${r.trainingSeconds.toFixed(1)} | ${final} |`;
+    }),
     '',
   ];
   return lines.join('\n');
@@ -179,17 +185,13 @@ function provenance(meta: {
   ];
 }
 
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)} %`;
-}
-
-function missedTargets(rows: readonly SummaryRow[]): string[] {
+function missedTargets(task: Task, rows: readonly SummaryRow[]): string[] {
   const notes = rows.flatMap((r) =>
     r.targets
       .filter((t) => t.reached < r.runs)
       .map(
         (t) =>
-          `- \`${r.optimizer}\` reached ${pct(t.target)} in ${t.reached} of ${r.runs} run(s) within the budget (${r.status}).`,
+          `- \`${r.optimizer}\` reached ${task.formatTarget(t.target)} in ${t.reached} of ${r.runs} run(s) within the budget (${r.status}).`,
       ),
   );
   return notes.length === 0 ? [] : ['Targets missed:', '', ...notes, ''];

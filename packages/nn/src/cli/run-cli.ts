@@ -11,6 +11,9 @@ import { ensureWritableFolder } from '../checkpoint/files.js';
 import { DataFormatError } from '../errors.js';
 import { HELP, parseCommandLine } from './args.js';
 import type { ExperimentConfig } from './config.js';
+import { EVALUATION_DIGITS } from './config.js';
+import { TASKS } from './task.js';
+import { upgradeExperiment } from './upgrade.js';
 import type { ExperimentState } from './experiment.js';
 import { newExperiment, runExperiment } from './experiment.js';
 import { mergeResults } from './merge.js';
@@ -69,7 +72,7 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
   try {
     if (request.kind === 'resume') {
       state = loadCheckpoint(request.checkpoint) as ExperimentState;
-      if (state?.kind !== 'bkfac-train' || state.version !== 1) {
+      if (state?.kind !== 'bkfac-train' || state.version !== 1 || !upgradeExperiment(state)) {
         throw new DataFormatError(
           'bkfac train',
           request.checkpoint,
@@ -105,19 +108,31 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     );
   });
   try {
+    const task = TASKS[config.task];
+    const { normalization } = task;
     const train = loadMnist({
       split: 'train',
+      normalization,
       ...(config.trainLimit === null ? {} : { limit: config.trainLimit }),
     });
-    const test = loadMnist({
-      split: 'test',
-      ...(config.testLimit === null ? {} : { limit: config.testLimit }),
-    });
+    // The metric's examples: the test digits, or a fixed subset of the training digits.
+    const evaluation =
+      task.evaluatedOn === 'test'
+        ? loadMnist({
+            split: 'test',
+            normalization,
+            ...(config.testLimit === null ? {} : { limit: config.testLimit }),
+          })
+        : loadMnist({
+            split: 'train',
+            normalization,
+            limit: Math.min(EVALUATION_DIGITS, train.size),
+          });
     const mode = request.quiet ? 'quiet' : stdout.isTTY === true ? 'bars' : 'lines';
     state = await runExperiment(state, {
       train,
-      test,
-      reporter: createReporter(mode, stdout),
+      evaluation,
+      reporter: createReporter(mode, stdout, task),
       interrupted: () => interrupted,
       save: (s) => saveCheckpoint(checkpoint, s),
       checkpointDue: everyMinute(),

@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig, OptimizerName } from './config.js';
 import type { RunRecord } from './records.js';
+import { TASKS } from './task.js';
 
 /** Mean and range of a quantity over seeds. @internal */
 export interface Spread {
@@ -17,7 +18,7 @@ export interface Spread {
 
 /** Summary of one target for one optimizer. @internal */
 export interface TargetSummary {
-  /** The target test accuracy. */
+  /** The target value of the metric. */
   readonly target: number;
   /** Runs that reached it. */
   readonly reached: number;
@@ -33,8 +34,8 @@ export interface SummaryRow {
   readonly optimizer: OptimizerName;
   /** Runs (seeds). */
   readonly runs: number;
-  /** Final test accuracy. */
-  readonly finalAccuracy: Spread;
+  /** Final value of the task's metric. */
+  readonly finalMetric: Spread;
   /** Per target. */
   readonly targets: readonly TargetSummary[];
   /** Median training seconds per epoch (extrapolated from the step rate when no epoch completed). */
@@ -99,8 +100,8 @@ export function summarize(config: ExperimentConfig, records: readonly RunRecord[
       {
         optimizer,
         runs: runs.length,
-        finalAccuracy: spread(
-          runs.map((r) => r.evaluations[r.evaluations.length - 1]?.accuracy ?? 0),
+        finalMetric: spread(
+          runs.map((r) => r.evaluations[r.evaluations.length - 1]?.metric ?? Number.NaN),
         )!,
         targets: config.targets.map((target) => {
           const hits = runs
@@ -138,11 +139,15 @@ export function tableCells(
   config: ExperimentConfig,
   rows: readonly SummaryRow[],
 ): { header: string[]; cells: string[][] } {
+  const task = TASKS[config.task];
   const header = [
     'optimizer',
     'runs',
-    'final acc %',
-    ...config.targets.flatMap((t) => [`s to ${pct(t)}%`, `epochs to ${pct(t)}%`]),
+    task.column.header,
+    ...config.targets.flatMap((t) => [
+      `s to ${task.formatTarget(t)}`,
+      `epochs to ${task.formatTarget(t)}`,
+    ]),
     's/epoch',
     'overhead vs SGD',
     'fwd+bwd %',
@@ -156,9 +161,9 @@ export function tableCells(
     String(r.runs),
     formatSpread(
       {
-        mean: 100 * r.finalAccuracy.mean,
-        min: 100 * r.finalAccuracy.min,
-        max: 100 * r.finalAccuracy.max,
+        mean: task.column.scale * r.finalMetric.mean,
+        min: task.column.scale * r.finalMetric.min,
+        max: task.column.scale * r.finalMetric.max,
       },
       2,
       r.runs,
