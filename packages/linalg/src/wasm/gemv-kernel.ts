@@ -35,7 +35,25 @@ function setUp(name: string, withAlpha: boolean) {
       f.get(c).i32(k).add().get(ldb).mul().get(a!).add().set(col[k]!);
     }
   };
-  return { f, cols: cols!, x: x!, y: y!, alpha, q, c, rb, pairEnd, col, columns };
+  /** Emits `pass(4)` over the columns four at a time, then `pass(1)` over the rest. */
+  const inPasses = (pass: (count: number) => void) => {
+    f.i32(0).set(c);
+    f.loopUntil(
+      () => f.get(c).i32(4).add().get(cols!).gtS(),
+      () => {
+        pass(4);
+        f.increment(c, 4);
+      },
+    );
+    f.forRange(
+      c,
+      () => f.get(c),
+      () => f.get(cols!),
+      1,
+      () => pass(1),
+    );
+  };
+  return { f, x: x!, y: y!, alpha, q, c, rb, pairEnd, col, columns, inPasses };
 }
 
 /**
@@ -45,7 +63,7 @@ function setUp(name: string, withAlpha: boolean) {
  * @internal
  */
 export function gemvTransposed(): FunctionDefinition {
-  const { f, cols, x, y, q, c, rb, pairEnd, col, columns } = setUp('gemvT', false);
+  const { f, x, y, q, c, rb, pairEnd, col, columns, inPasses } = setUp('gemvT', false);
   const sv = Array.from({ length: 4 }, () => f.local(V128));
   const xi = f.local(V128);
   const t = f.local(F64);
@@ -94,21 +112,7 @@ export function gemvTransposed(): FunctionDefinition {
         .f64Store(8 * k);
     }
   };
-  f.i32(0).set(c);
-  f.loopUntil(
-    () => f.get(c).i32(4).add().get(cols).gtS(),
-    () => {
-      pass(4);
-      f.increment(c, 4);
-    },
-  );
-  f.forRange(
-    c,
-    () => f.get(c),
-    () => f.get(cols),
-    1,
-    () => pass(1),
-  );
+  inPasses(pass);
   return f.build();
 }
 
@@ -119,7 +123,7 @@ export function gemvTransposed(): FunctionDefinition {
  * @internal
  */
 export function gemvAccumulate(): FunctionDefinition {
-  const { f, cols, x, y, alpha, q, c, rb, pairEnd, col, columns } = setUp('gemvN', true);
+  const { f, x, y, alpha, q, c, pairEnd, rb, col, columns, inPasses } = setUp('gemvN', true);
   const xs = Array.from({ length: 4 }, () => f.local(F64));
   const xv = Array.from({ length: 4 }, () => f.local(V128));
   /** Adds `count` columns times their `x` into `y`. */
@@ -161,20 +165,6 @@ export function gemvAccumulate(): FunctionDefinition {
       },
     );
   };
-  f.i32(0).set(c);
-  f.loopUntil(
-    () => f.get(c).i32(4).add().get(cols).gtS(),
-    () => {
-      pass(4);
-      f.increment(c, 4);
-    },
-  );
-  f.forRange(
-    c,
-    () => f.get(c),
-    () => f.get(cols),
-    1,
-    () => pass(1),
-  );
+  inPasses(pass);
   return f.build();
 }
