@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@bkfac/linalg';
 import { parseCommandLine } from '../src/cli/args';
+import { describeOptimizer } from '../src/cli/optimizers';
 
 // End to end: the CLI runs as a subprocess on the sources, in one Node process with tsx's
 // loader (ESM as in production; signals reach it directly). Hidden width 48 with rank 4 and
@@ -238,6 +239,43 @@ describe('bkfac train options', () => {
     expect(() => parseCommandLine(['--preset', 'mnist-autoencoder', '--target', '-2'])).toThrow(
       /--target.*positive number/,
     );
+  });
+
+  it('--set changes hyper-parameters per optimizer, and the report describes the values in use', () => {
+    const r = parseCommandLine([
+      '--optimizers',
+      'sgd,b-kfac',
+      '--set',
+      'sgd.lr=0.01,sgd.momentum=0.5,b-kfac.damping=0.03,b-kfac.brand=40,b-kfac.lr=0.2',
+    ]);
+    if (r.kind !== 'train') throw new Error('expected a training request');
+    expect(r.config.overrides).toEqual({
+      sgd: { lr: 0.01, momentum: 0.5 },
+      'b-kfac': { damping: 0.03, brand: 40, lr: 0.2 },
+    });
+    expect(describeOptimizer('sgd', r.config)).toBe('SGD, lr 0.01, momentum 0.5');
+    expect(describeOptimizer('b-kfac', r.config)).toMatch(/^lr 0\.2, λ 0\.03, .*T_brand 40/);
+    // Without --set, the task's settings.
+    const plain = parseCommandLine(['--optimizers', 'sgd,b-kfac']);
+    if (plain.kind !== 'train') throw new Error('expected a training request');
+    expect(describeOptimizer('b-kfac', plain.config)).toMatch(
+      /^lr exp\(0\.3.*reference damping schedule.*T_brand 100/,
+    );
+  });
+
+  it.each([
+    ['sgd.lr=-1', /sgd.*learningRate/],
+    ['b-kfac.update=7', /periods\.brand.*multiple of periods\.update/],
+    ['b-kfac.brand=3.5', /whole number of steps/],
+    ['adam.momentum=0.9', /a key of adam: lr/],
+    ['kfac.lr=0.1', /an optimizer of this experiment/],
+    ['sgd.lr=1,sgd.lr=2', /sgd\.lr once/],
+    ['sgd.lr', /<optimizer>\.<key>=<number>/],
+  ])('--set %s is a typed error naming --set', (value, message) => {
+    const argv = ['--optimizers', 'sgd,adam,b-kfac', '--set', value];
+    expect(() => parseCommandLine(argv)).toThrow(InvalidArgumentError);
+    expect(() => parseCommandLine(argv)).toThrow(/'--set'/);
+    expect(() => parseCommandLine(argv)).toThrow(message);
   });
 
   it('parses lists, limits and flags', () => {

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '@bkfac/linalg';
 import type { ExperimentConfig, OptimizerName, PresetName } from './config.js';
 import { DEFAULT_CONFIG, OPTIMIZER_NAMES, PRESETS } from './config.js';
 import { TASKS, byDifficulty } from './task.js';
+import { buildOptimizer, settableKeys } from './optimizers.js';
 
 /** What the command line asks for. @internal */
 export type CliRequest =
@@ -48,6 +49,10 @@ Options (defaults of the plain run in brackets):
   --eval-every <f>      test evaluation period in epochs [${DEFAULT_CONFIG.evalEvery}]
   --fisher <kind>       K-factor statistics from the 'empirical' Fisher (true labels)
                         or the 'true' Fisher (labels sampled from the model) [empirical]
+  --set <list>          hyper-parameters per optimizer, e.g. sgd.lr=0.01,b-kfac.damping=0.03;
+                        sgd: lr, momentum; adam: lr; the K-FAC family: lr, weightDecay,
+                        damping (constant λ), clip (κ), decay (ρ), and the periods
+                        update, inverse, brand, overwrite, correction (in steps)
   --no-inversion-error  skip the inversion-error probes of the low-rank strategies
   --out <dir>           results folder [runs/train-<preset>]
   --resume <file>       continue an interrupted experiment from its checkpoint
@@ -83,6 +88,7 @@ const OPTIONS = {
   'test-limit': { type: 'string' },
   'eval-every': { type: 'string' },
   fisher: { type: 'string' },
+  set: { type: 'string' },
   'no-inversion-error': { type: 'boolean' },
   out: { type: 'string' },
   resume: { type: 'string' },
@@ -126,6 +132,48 @@ function positive(flag: string, text: string): number {
   if (text.trim() === '' || !(v > 0) || !Number.isFinite(v))
     throw new InvalidArgumentError(FN, `--${flag}`, 'a positive number', text);
   return v;
+}
+
+/**
+ * `--set a.key=value,…` as per-optimizer records; an optimizer must be among
+ * `optimizers`, a key among those it reads, a value a finite number (periods
+ * whole numbers), and a key set once.
+ */
+function overrides(
+  text: string,
+  optimizers: readonly OptimizerName[],
+): Partial<Record<OptimizerName, Record<string, number>>> {
+  const out: Partial<Record<OptimizerName, Record<string, number>>> = {};
+  for (const item of list('set', text, (v) => v)) {
+    const match = /^([a-z-]+)\.([A-Za-z]+)=(.+)$/.exec(item);
+    if (match === null)
+      throw new InvalidArgumentError(FN, '--set', 'items <optimizer>.<key>=<number>', item);
+    const [, name, key, raw] = match as unknown as [string, OptimizerName, string, string];
+    if (!optimizers.includes(name))
+      throw new InvalidArgumentError(
+        FN,
+        '--set',
+        `an optimizer of this experiment (${optimizers.join(', ')})`,
+        item,
+      );
+    const keys = settableKeys(name);
+    if (!keys.includes(key))
+      throw new InvalidArgumentError(FN, '--set', `a key of ${name}: ${keys.join(', ')}`, item);
+    const value = Number(raw);
+    const isPeriod = ['update', 'inverse', 'brand', 'overwrite', 'correction'].includes(key);
+    if (raw.trim() === '' || !Number.isFinite(value) || (isPeriod && !Number.isSafeInteger(value)))
+      throw new InvalidArgumentError(
+        FN,
+        '--set',
+        isPeriod ? 'a whole number of steps' : 'a finite number',
+        item,
+      );
+    const record = (out[name] ??= {});
+    if (record[key] !== undefined)
+      throw new InvalidArgumentError(FN, '--set', `${name}.${key} once`, item);
+    record[key] = value;
+  }
+  return out;
 }
 
 /** The MNIST splits' sizes: a larger limit is an error at parse time, not after loading. */
@@ -273,7 +321,18 @@ export function parseCommandLine(argv: readonly string[]): CliRequest {
     evalEvery: opt('eval-every', (s) => fraction('eval-every', s), base.evalEvery),
     fisher,
     inversionError: values['no-inversion-error'] === true ? false : base.inversionError,
+    overrides: opt('set', (s) => overrides(s, optimizers), base.overrides),
   };
+  for (const name of optimizers) {
+    if (config.overrides[name] === undefined) continue;
+    // Build each optimizer that has --set values once, so a value it rejects (a period that
+    // does not divide another, a negative damping…) is reported now, not when its run starts.
+    try {
+      buildOptimizer(name, config, ['linear0'], 1, () => {});
+    } catch (e) {
+      throw new InvalidArgumentError(FN, '--set', `values ${name} accepts`, (e as Error).message);
+    }
+  }
   const trainSize = config.trainLimit ?? TRAIN_DIGITS;
   if (config.batchSize > trainSize) {
     // A batch larger than the data would silently shrink, with the learning rate still scaled for it.

@@ -61,6 +61,8 @@ export interface ExperimentConfig {
   readonly fisher: FisherType;
   /** Measure the inversion error of each low-rank strategy at evaluations. */
   readonly inversionError: boolean;
+  /** `--set` values per optimizer, e.g. `{ sgd: { lr: 0.01 } }` (see `SETTABLE` in optimizers.ts). */
+  readonly overrides: Readonly<Partial<Record<OptimizerName, Readonly<Record<string, number>>>>>;
 }
 
 /**
@@ -85,6 +87,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   evalEvery: 0.25,
   fisher: 'empirical',
   inversionError: true,
+  overrides: {},
 };
 
 /**
@@ -109,6 +112,7 @@ export const MNIST_MLP_PRESET: ExperimentConfig = {
   evalEvery: 0.25,
   fisher: 'empirical',
   inversionError: true,
+  overrides: {},
 };
 
 /**
@@ -136,6 +140,7 @@ export const MNIST_AUTOENCODER_PRESET: ExperimentConfig = {
   evalEvery: 0.25,
   fisher: 'true',
   inversionError: true,
+  overrides: {},
 };
 
 /** The preset of each name. @internal */

@@ -13,62 +13,124 @@ import type { ExperimentConfig, OptimizerName } from './config.js';
 import type { TaskName } from './task.js';
 
 /**
+ * Keys `--set <optimizer>.<key>=<value>` accepts, per kind of optimizer:
+ * learning rate and momentum, weight decay, damping `λ` (a constant replacing the
+ * reference schedule), clip `κ`, EA decay `ρ` and the factor periods.
+ * @internal
+ */
+export const SETTABLE = {
+  sgd: ['lr', 'momentum'],
+  adam: ['lr'],
+  kfac: [
+    'lr',
+    'weightDecay',
+    'damping',
+    'clip',
+    'decay',
+    'update',
+    'inverse',
+    'brand',
+    'overwrite',
+    'correction',
+  ],
+} as const;
+
+/** Which {@link SETTABLE} list an optimizer reads. @internal */
+export function settableKeys(name: OptimizerName): readonly string[] {
+  return name === 'sgd' || name === 'adam' ? SETTABLE[name] : SETTABLE.kfac;
+}
+
+/**
+ * Per task, the settings every run of an experiment uses unless `--set` changes
+ * them. Classification: the MNIST MLP protocol (the K-FAC family with the scripts'
+ * schedule). Autoencoder: provisional values from 150-step probes on this network
+ * (SGD lr 0.01 and 0.03 stayed on the mean-image plateau, 0.003 left it; Adam 1e-3
+ * beat 3e-4; the K-FAC family at constant lr 0.1 beat 0.3); not a tuned comparison.
+ */
+const SETTINGS: Readonly<
+  Record<
+    TaskName,
+    {
+      sgd: { lr: number; momentum: number };
+      adam: { lr: number };
+      kfac: { lr: 'paper' | number; weightDecay: number };
+    }
+  >
+> = {
+  classification: {
+    sgd: { lr: 0.03, momentum: 0.9 },
+    adam: { lr: 3e-4 },
+    kfac: { lr: 'paper', weightDecay: 7e-4 },
+  },
+  autoencoder: {
+    sgd: { lr: 0.003, momentum: 0.9 },
+    adam: { lr: 1e-3 },
+    kfac: { lr: 0.1, weightDecay: 1e-5 },
+  },
+};
+
+/** The `--set` values of one optimizer (empty when none). */
+function overridesOf(
+  name: OptimizerName,
+  config: ExperimentConfig,
+): Readonly<Record<string, number | undefined>> {
+  return config.overrides[name] ?? {};
+}
+
+/**
  * The K-factor configuration of a run: the scripts' settings at the
- * experiment's rank, with an exact dense average when inversion errors are probed.
+ * experiment's rank, with an exact dense average when inversion errors are probed,
+ * and the run's `--set` values.
  * @internal
  */
 export function factorConfig(
   strategy: StrategyName,
   config: ExperimentConfig,
 ): Omit<KFactorsConfig, 'strategy'> {
-  return { ...paperFactorConfig(strategy, config.rank), exactAverage: config.inversionError };
+  const base = paperFactorConfig(strategy, config.rank);
+  const o = overridesOf(strategy, config);
+  const periods = { ...base.periods! };
+  for (const key of ['update', 'inverse', 'brand', 'overwrite', 'correction'] as const) {
+    if (o[key] !== undefined) periods[key] = o[key];
+  }
+  return {
+    ...base,
+    periods,
+    ...(o['damping'] === undefined ? {} : { damping: o['damping'] }),
+    ...(o['clip'] === undefined ? {} : { clip: o['clip'] }),
+    ...(o['decay'] === undefined ? {} : { decay: o['decay'] }),
+    exactAverage: config.inversionError,
+  };
 }
 
-/**
- * Per task, the settings every run of an experiment uses. Classification: the
- * MNIST MLP protocol (the K-FAC family with the scripts' schedule). Autoencoder:
- * provisional values from 150-step probes on this network (SGD lr 0.01 and 0.03
- * stayed on the mean-image plateau, 0.003 left it; Adam 1e-3 beat 3e-4; the K-FAC
- * family at constant lr 0.1 beat 0.3); not a tuned comparison.
- */
-const SETTINGS: Readonly<
-  Record<
-    TaskName,
-    {
-      sgd: { learningRate: number; momentum: number };
-      adam: { learningRate: number };
-      kfac: { learningRate: 'paper' | number; weightDecay: number };
-    }
-  >
-> = {
-  classification: {
-    sgd: { learningRate: 0.03, momentum: 0.9 },
-    adam: { learningRate: 3e-4 },
-    kfac: { learningRate: 'paper', weightDecay: 7e-4 },
-  },
-  autoencoder: {
-    sgd: { learningRate: 0.003, momentum: 0.9 },
-    adam: { learningRate: 1e-3 },
-    kfac: { learningRate: 0.1, weightDecay: 1e-5 },
-  },
-};
+/** The optimizer-level settings of a run: the task's, then its `--set` values. */
+function runSettings(name: OptimizerName, config: ExperimentConfig) {
+  const task = SETTINGS[config.task];
+  const o = overridesOf(name, config);
+  return {
+    sgd: { lr: o['lr'] ?? task.sgd.lr, momentum: o['momentum'] ?? task.sgd.momentum },
+    adam: { lr: o['lr'] ?? task.adam.lr },
+    kfac: { lr: o['lr'] ?? task.kfac.lr, weightDecay: o['weightDecay'] ?? task.kfac.weightDecay },
+  };
+}
 
-/** Human-readable hyper-parameters of each optimizer, for the report (from {@link SETTINGS}). @internal */
+/** Human-readable hyper-parameters of each optimizer, for the report (from the settings in use). @internal */
 export function describeOptimizer(name: OptimizerName, config: ExperimentConfig): string {
-  const settings = SETTINGS[config.task];
-  if (name === 'sgd')
-    return `SGD, lr ${settings.sgd.learningRate}, momentum ${settings.sgd.momentum}`;
-  if (name === 'adam') return `Adam, lr ${settings.adam.learningRate}`;
-  const p = factorConfig(name, config).periods!;
+  const settings = runSettings(name, config);
+  if (name === 'sgd') return `SGD, lr ${settings.sgd.lr}, momentum ${settings.sgd.momentum}`;
+  if (name === 'adam') return `Adam, lr ${settings.adam.lr}`;
+  const f = factorConfig(name, config);
+  const p = f.periods!;
   const brand = name.startsWith('b-') ? `, T_brand ${p.brand}` : '';
   const overwrite = name === 'b-r-kfac' || name === 'b-kfac-c' ? `, T_rsvd ${p.overwrite}` : '';
   const correction = name === 'b-kfac-c' ? `, T_corr ${p.correction}, φ 0.2` : '';
   const lr =
-    settings.kfac.learningRate === 'paper'
+    settings.kfac.lr === 'paper'
       ? `lr exp(0.3, R 9, P 80) auto-scaled to batch ${config.batchSize}`
-      : `lr ${settings.kfac.learningRate}`;
+      : `lr ${settings.kfac.lr}`;
+  const damping = f.damping === undefined ? 'reference damping schedule' : `λ ${String(f.damping)}`;
   return (
-    `${lr}, ρ 0.95, κ 0.07, wd ${settings.kfac.weightDecay}, ` +
+    `${lr}, ${damping}, ρ ${f.decay}, κ ${f.clip}, wd ${settings.kfac.weightDecay}, ` +
     `${name === 'kfac' ? 'full EVD' : `rank ${config.rank} (o 10, p 3)`}, T_updt ${p.update}, T_inv ${p.inverse}${brand}${overwrite}${correction}`
   );
 }
@@ -84,13 +146,16 @@ export function buildOptimizer(
   seed: number,
   profile: (timing: KfacTiming) => void,
 ): Optimizer<unknown> {
-  const settings = SETTINGS[config.task];
-  if (name === 'sgd') return sgd(settings.sgd) as Optimizer<unknown>;
-  if (name === 'adam') return adam(settings.adam) as Optimizer<unknown>;
-  const { learningRate, weightDecay } = settings.kfac;
+  const settings = runSettings(name, config);
+  if (name === 'sgd') {
+    const { lr, momentum } = settings.sgd;
+    return sgd({ learningRate: lr, momentum }) as Optimizer<unknown>;
+  }
+  if (name === 'adam') return adam({ learningRate: settings.adam.lr }) as Optimizer<unknown>;
+  const { lr, weightDecay } = settings.kfac;
   return kfacOptimizer(name, {
     layers,
-    learningRate: learningRate === 'paper' ? paperLearningRate(config.batchSize) : learningRate,
+    learningRate: lr === 'paper' ? paperLearningRate(config.batchSize) : lr,
     momentum: 0,
     weightDecay,
     factors: factorConfig(name, config),

@@ -1,7 +1,8 @@
 /**
- * Reading experiments written before tasks existed: their configuration has
- * no `task` (they were all classification) and their evaluations call the
- * metric `accuracy`. Upgraded once where checkpoints and results are read.
+ * Reading experiments written before tasks and `--set` existed: their
+ * configuration has no `task` (they were all classification) nor `overrides`,
+ * and their evaluations call the metric `accuracy`. Upgraded once where
+ * checkpoints and results are read.
  * @module
  */
 import type { ExperimentConfig } from './config.js';
@@ -20,7 +21,8 @@ interface Stored {
  * @internal
  */
 export function upgradeExperiment(stored: Stored): boolean {
-  const config = stored.config as { task?: unknown };
+  const config = stored.config as { task?: unknown; overrides?: unknown };
+  config.overrides ??= {};
   if (config.task === undefined) {
     config.task = 'classification';
     for (const r of [...(stored.records ?? []), ...(stored.runs ?? [])]) {
