@@ -102,7 +102,7 @@ const reconstruction: Task = {
   modelNote:
     'logistic units except the linear code layer, sparse initialisation (15 nonzero N(0, 1) weights per unit, zero biases); Bernoulli cross-entropy of the logits against the pixel intensities',
   dataNote: (train, examples) =>
-    `${train}; the reconstruction error is measured on the first ${examples} of them; pixel intensities in [0, 1] (the Bernoulli targets)`,
+    `${train}; the reconstruction error is measured on the first ${examples?.toLocaleString('en-US')} of them; pixel intensities in [0, 1] (the Bernoulli targets)`,
   evaluate(model, params, data) {
     const r = evaluateReconstruction(model, params, data);
     return { loss: r.loss, metric: r.error };
