@@ -3,9 +3,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { InvalidArgumentError } from '@bkfac/linalg';
 import { parseCommandLine } from '../src/cli/args';
 import { describeOptimizer } from '../src/cli/optimizers';
+import { createReporter } from '../src/cli/progress';
+import { newRecord } from '../src/cli/records';
+import { TASKS } from '../src/cli/task';
 
 // End to end: the CLI runs as a subprocess on the sources, in one Node process with tsx's
 // loader (ESM as in production; signals reach it directly). Hidden width 48 with rank 4 and
@@ -46,6 +50,7 @@ describe('bkfac train (subprocess)', () => {
       expect(r.status).toBe(0);
       const lines = r.stdout.split('\n');
       const header = lines.findIndex((l) => l.startsWith('optimizer  '));
+      // Two tables, each within 100 columns: outcomes, then costs.
       expect(lines[header]!.split(/\s{2,}/)).toEqual([
         'optimizer',
         'runs',
@@ -54,20 +59,25 @@ describe('bkfac train (subprocess)', () => {
         'epochs to 50.0%',
         's to 99.0%',
         'epochs to 99.0%',
+        'status',
+      ]);
+      expect(lines[header + 1]).toMatch(/^-+(\s+-+){7}$/);
+      const rows = lines.slice(header + 2, header + 5).map((l) => l.trim().split(/\s+/)[0]);
+      expect(rows).toEqual(['sgd', 'adam', 'b-kfac']);
+      expect(lines[header + 5]).toBe('');
+      expect(lines[header + 6]!.split(/\s{2,}/)).toEqual([
+        'optimizer',
         's/epoch',
         'overhead vs SGD',
         'fwd+bwd %',
         'factors %',
         'precond %',
         'peak RSS MiB',
-        'status',
       ]);
-      expect(lines[header + 1]).toMatch(/^-+(\s+-+){13}$/);
-      const rows = lines.slice(header + 2, header + 5).map((l) => l.trim().split(/\s+/)[0]);
-      expect(rows).toEqual(['sgd', 'adam', 'b-kfac']);
-      expect(lines[header + 5]).toBe('');
+      for (const l of lines.slice(header, header + 10)) expect(l.length).toBeLessThanOrEqual(100);
       // log-friendly progress (stdout is a pipe, not a terminal)
       expect(r.stdout).toMatch(/\[b-kfac s1\] step 16 epoch 1\.00 /);
+      expect(r.stdout).toMatch(/\[adam s1\] run 2 of 3, start at step 0:/);
       const res = results(out);
       expect(res.interrupted).toBe(false);
       expect(res.summary.map((s) => s.optimizer)).toEqual(['sgd', 'adam', 'b-kfac']);
@@ -198,6 +208,34 @@ describe('bkfac train (subprocess)', () => {
       rmSync(broken, { recursive: true });
     }
   }, 180_000);
+});
+
+describe('progress bars', () => {
+  it('fit an 80-column terminal and say which run of how many is shown', () => {
+    const written: string[] = [];
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    stream.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    const reporter = createReporter('bars', stream, TASKS.autoencoder);
+    const record = newRecord('b-kfac-c', 12, [8]);
+    record.stepsPerEpoch = 469;
+    reporter.runStart(record, 4690, null, { index: 17, count: 24 });
+    record.steps = 4000;
+    record.trainingSeconds = 3600;
+    record.evaluations.push({ step: 4000, epoch: 8.5, seconds: 3600, metric: 272.04, loss: 1 });
+    reporter.evaluation(record);
+    reporter.runEnd(record);
+    // Each redraw starts at column 1 (ESC [1G); the other escape sequences move nothing.
+    const escape = String.fromCharCode(27);
+    const text = written
+      .join('')
+      .split(`${escape}[1G`)
+      .join('\n')
+      .replace(new RegExp(`${escape}(\\[[0-9;?]*[A-Za-z]|[78])`, 'g'), '');
+    const lines = text.split(/[\r\n]+/).filter((l) => l.trim() !== '');
+    expect(lines.some((l) => l.startsWith('17/24 b-kfac-c s12'))).toBe(true);
+    expect(text).toContain('error 272.04');
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+  });
 });
 
 describe('bkfac train options', () => {

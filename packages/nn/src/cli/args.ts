@@ -26,9 +26,21 @@ export type CliRequest =
     }
   | { readonly kind: 'merge'; readonly files: readonly string[]; readonly out: string };
 
-/** @internal */
-export const HELP = `Usage: npm run train -- [options]        (or: bkfac train [options])
+/**
+ * How the command was invoked, for its messages: `bkfac train` (the package's
+ * bin) or `npm run train --` (the workspace script).
+ * @internal
+ */
+export function invokedAs(argv: readonly string[]): string {
+  return argv[0] === 'train' ? 'bkfac train' : 'npm run train --';
+}
 
+/** The help text, with the usage line as the command was invoked. @internal */
+export function help(argv: readonly string[]): string {
+  return `Usage: ${invokedAs(argv)} [options]\n${HELP}`;
+}
+
+const HELP = `
 Trains a network on the bundled MNIST digits with several optimizers and compares
 them: live progress, a result table, results.json, report.md and SVG plots.
 

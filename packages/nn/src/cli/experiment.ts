@@ -41,10 +41,23 @@ export interface ExperimentState {
   current: PartialRun | null;
 }
 
+/** Where a run stands in its experiment. @internal */
+export interface RunPosition {
+  /** 1-based index of the run. */
+  readonly index: number;
+  /** Runs in the experiment (optimizers × seeds). */
+  readonly count: number;
+}
+
 /** Receives progress events (progress bars, log lines, or nothing). @internal */
 export interface Reporter {
-  /** A run starts (or resumes). */
-  runStart(record: RunRecord, maxSteps: number, timeLimit: number | null): void;
+  /** A run starts (or resumes); it is run `position.index` (1-based) of `position.count`. */
+  runStart(
+    record: RunRecord,
+    maxSteps: number,
+    timeLimit: number | null,
+    position: RunPosition,
+  ): void;
   /** A step finished. */
   step(record: RunRecord, loss: number): void;
   /** A test evaluation finished. */
@@ -87,15 +100,18 @@ export async function runExperiment(
   io: ExperimentIo,
 ): Promise<ExperimentState> {
   const { config } = state;
+  const count = config.seeds.length * config.optimizers.length;
+  let index = 0;
   for (const seed of config.seeds) {
     for (const name of config.optimizers) {
+      index++;
       const done = state.records.find((r) => r.optimizer === name && r.seed === seed);
       if (done !== undefined && done.status !== 'running' && done.status !== 'interrupted')
         continue;
       const record = done ?? newRecord(name, seed, config.targets);
       if (done === undefined) state.records.push(record);
       record.status = 'running';
-      await runOne(state, record, io);
+      await runOne(state, record, io, { index, count });
       if ((record.status as RunStatus) === 'interrupted') {
         io.save(state);
         return state;
@@ -107,7 +123,12 @@ export async function runExperiment(
   return state;
 }
 
-async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentIo): Promise<void> {
+async function runOne(
+  state: ExperimentState,
+  record: RunRecord,
+  io: ExperimentIo,
+  position: RunPosition,
+): Promise<void> {
   const { config } = state;
   const task = TASKS[config.task];
   const model = task.model(io.train.features, io.train.classes, config.hidden);
@@ -161,7 +182,7 @@ async function runOne(state: ExperimentState, record: RunRecord, io: ExperimentI
     io.reporter.evaluation(record);
   };
 
-  io.reporter.runStart(record, maxSteps, config.timeLimit);
+  io.reporter.runStart(record, maxSteps, config.timeLimit, position);
   if (record.evaluations.length === 0) measure(false);
   const highest = config.targets[config.targets.length - 1];
   const partial = (): PartialRun => ({

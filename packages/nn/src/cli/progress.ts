@@ -45,10 +45,10 @@ function runName(r: RunRecord): string {
 
 function lineReporter(out: NodeJS.WritableStream, task: Task): Reporter {
   return {
-    runStart(r, maxSteps, timeLimit) {
+    runStart(r, maxSteps, timeLimit, position) {
       const limit = timeLimit === null ? '' : `, ${timeLimit} s of training at most`;
       out.write(
-        `[${runName(r)}] start at step ${r.steps}: up to ${maxSteps} steps (${r.stepsPerEpoch} per epoch)${limit}\n`,
+        `[${runName(r)}] run ${position.index} of ${position.count}, start at step ${r.steps}: up to ${maxSteps} steps (${r.stepsPerEpoch} per epoch)${limit}\n`,
       );
     },
     step() {},
@@ -72,39 +72,39 @@ function barReporter(out: NodeJS.WritableStream, task: Task): Reporter {
   let bar: cliProgress.SingleBar | null = null;
   let total = 0;
   let limit: number | null = null;
-  let lastLoss = Number.NaN;
+  let run = '';
   const payload = (r: RunRecord) => {
     const rate = stepsPerSecond(r);
     const stepsLeft = rate > 0 ? (total - r.steps) / rate : Infinity;
     const timeLeft = limit === null ? Infinity : limit - r.trainingSeconds;
     return {
-      name: runName(r).padEnd(12),
+      run,
+      name: runName(r).padEnd(11),
       epoch: epochsTrained(r).toFixed(2),
-      loss: Number.isFinite(lastLoss) ? lastLoss.toFixed(4) : '—',
       metric: lastMetric(task, r),
       rate: rate.toFixed(1),
       remaining: formatSeconds(Math.max(0, Math.min(stepsLeft, timeLeft))),
     };
   };
   return {
-    runStart(r, maxSteps, timeLimit) {
+    runStart(r, maxSteps, timeLimit, position) {
       total = maxSteps;
       limit = timeLimit;
+      run = `${position.index}/${position.count}`;
+      // About 75 columns at most, for an 80-column terminal (the loss is in the report).
       bar = new cliProgress.SingleBar(
         {
-          format:
-            '{name} |{bar}| {value}/{total} | ep {epoch} | loss {loss} | {metric} | {rate} steps/s | ETA {remaining}',
+          format: '{run} {name} {bar} {value}/{total} ep {epoch} {metric} {rate}/s ETA {remaining}',
           stream: out,
           hideCursor: true,
           fps: 4,
-          barsize: 24,
+          barsize: 12,
         },
         cliProgress.Presets.shades_classic,
       );
       bar.start(maxSteps, r.steps, payload(r));
     },
-    step(r, loss) {
-      lastLoss = loss;
+    step(r) {
       bar?.update(r.steps, payload(r));
     },
     evaluation(r) {

@@ -9,7 +9,7 @@ import { loadMnist } from '../data/mnist.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
 import { ensureWritableFolder } from '../checkpoint/files.js';
 import { DataFormatError } from '../errors.js';
-import { HELP, parseCommandLine } from './args.js';
+import { help, invokedAs, parseCommandLine } from './args.js';
 import type { ExperimentConfig } from './config.js';
 import { EVALUATION_DIGITS } from './config.js';
 import { TASKS } from './task.js';
@@ -58,14 +58,17 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
   try {
     request = parseCommandLine(argv);
   } catch (e) {
-    stderr.write(`${(e as Error).message}\nRun with --help for the options.\n`);
+    stderr.write(`${(e as Error).message}\nRun \`${invokedAs(argv)} --help\` for the options.\n`);
     return 2;
   }
   if (request.kind === 'help') {
-    stdout.write(`${HELP}\n`);
+    stdout.write(`${help(argv)}\n`);
     return 0;
   }
-  const command = `npm run train${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  const command =
+    argv[0] === 'train'
+      ? `bkfac ${argv.join(' ')}`
+      : `npm run train${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
   if (request.kind === 'merge') return merge(request.files, request.out, command, env);
   let state: ExperimentState;
   let out: string;

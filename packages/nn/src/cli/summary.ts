@@ -186,13 +186,27 @@ export function tableCells(
   return { header, cells };
 }
 
-/** The result table as aligned plain text. @internal */
+/**
+ * The result table as aligned plain text, in two parts so that each fits 100
+ * columns: what each optimizer reached (final metric, time and epochs to each
+ * target, status), then what its steps cost.
+ * @internal
+ */
 export function renderText(config: ExperimentConfig, rows: readonly SummaryRow[]): string {
   const { header, cells } = tableCells(config, rows);
-  const widths = header.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j]!.length)));
-  const line = (c: readonly string[]): string =>
-    c.map((v, j) => (j === 0 ? v.padEnd(widths[j]!) : v.padStart(widths[j]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  const targetColumns = 2 * config.targets.length;
+  const outcome = [0, 1, 2, ...Array.from({ length: targetColumns }, (_, i) => 3 + i)];
+  outcome.push(header.length - 1);
+  const cost = [0, ...Array.from({ length: 6 }, (_, i) => 3 + targetColumns + i)];
+  const part = (columns: number[]): string => {
+    const h = columns.map((j) => header[j]!);
+    const c = cells.map((row) => columns.map((j) => row[j]!));
+    const widths = h.map((v, j) => Math.max(v.length, ...c.map((r) => r[j]!.length)));
+    const line = (r: readonly string[]): string =>
+      r.map((v, j) => (j === 0 ? v.padEnd(widths[j]!) : v.padStart(widths[j]!))).join('  ');
+    return [line(h), widths.map((w) => '-'.repeat(w)).join('  '), ...c.map(line)].join('\n');
+  };
+  return `${part(outcome)}\n\n${part(cost)}`;
 }
 
 /** The result table in markdown. @internal */
