@@ -400,7 +400,14 @@ describe('bkfac train options', () => {
       encoding: 'utf8',
     });
     expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run train -- \[options\]\n/);
     expect(help.stdout).toMatch(/--optimizers <list>/);
+    const bin = spawnSync(command[0], [...command[1], 'train', '--help'], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    });
+    expect(bin.stdout).toMatch(/^Usage: bkfac train \[options\]\n/);
     const bad = spawnSync(command[0], [...command[1], '--epochs', 'x'], {
       cwd: root,
       env,
@@ -408,5 +415,6 @@ describe('bkfac train options', () => {
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--epochs/);
+    expect(bad.stderr).toContain('Run `npm run train -- --help` for the options.');
   }, 60_000);
 });
