@@ -2,9 +2,11 @@
  * Loss and accuracy (or reconstruction error) of a model over a whole dataset, in chunks.
  * @module
  */
+import type { Matrix } from '@bkfac/linalg';
 import { ShapeError, assertInteger } from '@bkfac/linalg';
 import type { Dataset } from '../data/dataset.js';
 import { BatchBuffer } from '../data/batches.js';
+import type { LabelledBatch } from '../data/batches.js';
 import type { Params } from '../model/params.js';
 import type { Sequential } from '../model/sequential.js';
 import { bernoulliCrossEntropy, reconstructionError, softmaxCrossEntropy } from '../ops/losses.js';
@@ -49,16 +51,9 @@ export function evaluate(
   chunk = 1000,
 ): Evaluation {
   assertInteger('evaluate', 'chunk', chunk, 1);
-  const size = Math.min(chunk, dataset.size);
-  const buffer = new BatchBuffer(dataset, size);
-  const indices = new Uint32Array(size);
   let loss = 0;
   let correct = 0;
-  for (let start = 0; start < dataset.size; start += size) {
-    const k = Math.min(size, dataset.size - start);
-    for (let i = 0; i < k; i++) indices[i] = start + i;
-    const batch = buffer.fill(indices.subarray(0, k));
-    const logits = model.forward(params, batch.x);
+  forEachChunk(model, params, dataset, chunk, (batch, logits, k) => {
     loss += k * softmaxCrossEntropy(constant(logits), batch.labels).value.get(0, 0);
     const [c, row] = [logits.shape[1]!, logits.data];
     for (let i = 0; i < k; i++) {
@@ -66,7 +61,7 @@ export function evaluate(
       for (let j = 1; j < c; j++) if (row[i * c + j]! > row[i * c + best]!) best = j;
       if (best === batch.labels[i]) correct++;
     }
-  }
+  });
   return { loss: loss / dataset.size, accuracy: correct / dataset.size };
 }
 
@@ -120,18 +115,30 @@ export function evaluateReconstruction(
       `${dataset.features} features`,
     );
   }
+  let loss = 0;
+  let error = 0;
+  forEachChunk(model, params, dataset, chunk, ({ x }, logits, k) => {
+    loss += k * bernoulliCrossEntropy(constant(logits), x).value.get(0, 0);
+    error += k * reconstructionError(logits, x);
+  });
+  return { loss: loss / dataset.size, error: error / dataset.size };
+}
+
+/** Calls `visit` with every chunk of `dataset` in order, its logits and its size (dropout off). */
+function forEachChunk(
+  model: Sequential,
+  params: Params,
+  dataset: Dataset,
+  chunk: number,
+  visit: (batch: LabelledBatch, logits: Matrix, size: number) => void,
+): void {
   const size = Math.min(chunk, dataset.size);
   const buffer = new BatchBuffer(dataset, size);
   const indices = new Uint32Array(size);
-  let loss = 0;
-  let error = 0;
   for (let start = 0; start < dataset.size; start += size) {
     const k = Math.min(size, dataset.size - start);
     for (let i = 0; i < k; i++) indices[i] = start + i;
-    const x = buffer.fill(indices.subarray(0, k)).x;
-    const logits = model.forward(params, x);
-    loss += k * bernoulliCrossEntropy(constant(logits), x).value.get(0, 0);
-    error += k * reconstructionError(logits, x);
+    const batch = buffer.fill(indices.subarray(0, k));
+    visit(batch, model.forward(params, batch.x), k);
   }
-  return { loss: loss / dataset.size, error: error / dataset.size };
 }
