@@ -7,7 +7,7 @@ import { parseCommandLine } from '../src/cli/args';
 import { newExperiment, runExperiment } from '../src/cli/experiment';
 import type { ExperimentIo, ExperimentState, Reporter } from '../src/cli/experiment';
 
-const silent: Reporter = { runStart() {}, step() {}, evaluation() {}, runEnd() {} };
+const silent: Reporter = { runStart() {}, step() {}, evaluation() {}, runEnd() {}, notice() {} };
 
 class Killed extends Error {}
 

@@ -236,6 +236,26 @@ describe('progress bars', () => {
     expect(text).toContain('error 272.04');
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
   });
+
+  it('hold a notice (the Ctrl-C message) until the bar has stopped, so it is not overprinted', () => {
+    const written: string[] = [];
+    const errors: string[] = [];
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    stream.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    const err = new PassThrough();
+    err.on('data', (chunk: Buffer) => errors.push(`${written.length}:${chunk.toString()}`));
+    const reporter = createReporter('bars', stream, TASKS.classification, err);
+    const record = newRecord('sgd', 1, [0.9]);
+    reporter.runStart(record, 10, null, { index: 1, count: 1 });
+    reporter.notice('SIGINT: stopping');
+    expect(errors).toEqual([]);
+    reporter.runEnd(record);
+    // Written after the bar's last output (its '→' line), not while it is drawn.
+    expect(errors).toEqual([`${written.length}:SIGINT: stopping\n`]);
+    expect(written[written.length - 1]).toMatch(/→/);
+    reporter.notice('later');
+    expect(errors[1]).toMatch(/later/);
+  });
 });
 
 describe('bkfac train options', () => {

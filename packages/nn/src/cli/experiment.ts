@@ -64,6 +64,8 @@ export interface Reporter {
   evaluation(record: RunRecord): void;
   /** A run ended. */
   runEnd(record: RunRecord): void;
+  /** A message for the user (e.g. that Ctrl-C was seen), shown where it is not overprinted. */
+  notice(text: string): void;
 }
 
 /** Data, reporting and interruption plumbing of {@link runExperiment}. @internal */

@@ -28,22 +28,28 @@ function formatSeconds(s: number): string {
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
 }
 
-/** A reporter writing to `out` in the given mode, showing `task`'s metric. @internal */
+/**
+ * A reporter writing progress to `out` in the given mode, showing `task`'s metric;
+ * notices go to `err` (while a bar is drawn, once it has stopped).
+ * @internal
+ */
 export function createReporter(
   mode: ProgressMode,
   out: NodeJS.WritableStream,
   task: Task,
+  err: NodeJS.WritableStream = out,
 ): Reporter {
-  if (mode === 'quiet') return { runStart() {}, step() {}, evaluation() {}, runEnd() {} };
-  if (mode === 'lines') return lineReporter(out, task);
-  return barReporter(out, task);
+  const notice = (text: string) => void err.write(`${text}\n`);
+  if (mode === 'quiet') return { runStart() {}, step() {}, evaluation() {}, runEnd() {}, notice };
+  if (mode === 'lines') return { ...lineReporter(out, task), notice };
+  return barReporter(out, task, notice);
 }
 
 function runName(r: RunRecord): string {
   return `${r.optimizer} s${r.seed}`;
 }
 
-function lineReporter(out: NodeJS.WritableStream, task: Task): Reporter {
+function lineReporter(out: NodeJS.WritableStream, task: Task): Omit<Reporter, 'notice'> {
   return {
     runStart(r, maxSteps, timeLimit, position) {
       const limit = timeLimit === null ? '' : `, ${timeLimit} s of training at most`;
@@ -68,8 +74,15 @@ function lineReporter(out: NodeJS.WritableStream, task: Task): Reporter {
   };
 }
 
-function barReporter(out: NodeJS.WritableStream, task: Task): Reporter {
+function barReporter(
+  out: NodeJS.WritableStream,
+  task: Task,
+  notice: (text: string) => void,
+): Reporter {
   let bar: cliProgress.SingleBar | null = null;
+  // The bar redraws its own line and restores the cursor when it stops, which would
+  // overprint a message written meanwhile: messages wait for the bar to stop.
+  const pending: string[] = [];
   let total = 0;
   let limit: number | null = null;
   let run = '';
@@ -117,6 +130,11 @@ function barReporter(out: NodeJS.WritableStream, task: Task): Reporter {
         `  → ${r.status} after ${r.steps} steps, ${r.trainingSeconds.toFixed(1)} s of training\n`,
       );
       bar = null;
+      for (const text of pending.splice(0)) notice(text);
+    },
+    notice(text) {
+      if (bar === null) notice(text);
+      else pending.push(text);
     },
   };
 }

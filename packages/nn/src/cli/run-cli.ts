@@ -94,6 +94,9 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     return 1;
   }
   const { config } = state;
+  const task = TASKS[config.task];
+  const mode = request.quiet ? 'quiet' : stdout.isTTY === true ? 'bars' : 'lines';
+  const reporter = createReporter(mode, stdout, task, stderr);
   const checkpoint = join(out, CHECKPOINT);
   let interrupted = false;
   let ctrlC = 0;
@@ -106,12 +109,11 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     }
     if (interrupted) return;
     interrupted = true;
-    stderr.write(
-      `\n${signal}: stopping after this step, then saving results and a checkpoint (Ctrl-C again to exit now).\n`,
+    reporter.notice(
+      `\n${signal}: stopping after this step, then saving results and a checkpoint (Ctrl-C again to exit now).`,
     );
   });
   try {
-    const task = TASKS[config.task];
     const { normalization } = task;
     const train = loadMnist({
       split: 'train',
@@ -131,11 +133,10 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
             normalization,
             limit: Math.min(EVALUATION_DIGITS, train.size),
           });
-    const mode = request.quiet ? 'quiet' : stdout.isTTY === true ? 'bars' : 'lines';
     state = await runExperiment(state, {
       train,
       evaluation,
-      reporter: createReporter(mode, stdout, task),
+      reporter,
       interrupted: () => interrupted,
       save: (s) => saveCheckpoint(checkpoint, s),
       checkpointDue: everyMinute(),
