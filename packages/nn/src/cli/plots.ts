@@ -21,6 +21,31 @@ export interface Plot {
 const WIDTH = 560;
 const HEIGHT = 320;
 
+/**
+ * Per optimizer and evaluation (the k-th of each run; runs evaluate at the same
+ * steps), the mean training time and the mean, minimum and maximum metric over
+ * the seeds that got that far.
+ */
+function acrossSeeds(records: readonly RunRecord[]) {
+  const byOptimizer = new Map<string, RunRecord[]>();
+  for (const r of records)
+    byOptimizer.set(r.optimizer, [...(byOptimizer.get(r.optimizer) ?? []), r]);
+  return [...byOptimizer].flatMap(([optimizer, runs]) => {
+    const longest = Math.max(...runs.map((r) => r.evaluations.length));
+    return Array.from({ length: longest }, (_, k) => {
+      const points = runs.flatMap((r) => (k < r.evaluations.length ? [r.evaluations[k]!] : []));
+      const values = points.map((p) => p.metric);
+      return {
+        optimizer,
+        seconds: points.reduce((a, p) => a + p.seconds, 0) / points.length,
+        metric: values.reduce((a, v) => a + v, 0) / values.length,
+        low: Math.min(...values),
+        high: Math.max(...values),
+      };
+    });
+  });
+}
+
 async function render(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
@@ -42,14 +67,7 @@ export async function renderPlots(
   targets: readonly number[],
 ): Promise<Plot[]> {
   const runLabel = (r: RunRecord): string => `${r.optimizer} (seed ${r.seed})`;
-  const metric = records.flatMap((r) =>
-    r.evaluations.map((e) => ({
-      optimizer: r.optimizer,
-      run: runLabel(r),
-      seconds: e.seconds,
-      metric: e.metric,
-    })),
-  );
+  const metric = acrossSeeds(records);
   const loss = records.flatMap((r) =>
     r.losses.map((l) => ({ optimizer: r.optimizer, run: runLabel(r), step: l.step, loss: l.loss })),
   );
@@ -66,7 +84,7 @@ export async function renderPlots(
   // Accuracy: the start of a run (far from every target) would squeeze the interesting
   // range, so the plot begins 2 points below the easiest target. Errors span orders of
   // magnitude (272 at a sparse start, 5 when trained): all of it, on a log scale.
-  const trained = metric.filter((a) => a.seconds > 0).map((a) => a.metric);
+  const trained = metric.filter((a) => a.seconds > 0).map((a) => a.low);
   const shown = task.higherIsBetter
     ? (v: number) => v >= Math.min(...trained, ...targets) - 0.02
     : () => true;
@@ -78,29 +96,50 @@ export async function renderPlots(
       height: HEIGHT,
       layer: [
         {
-          data: { values: metric.filter((a) => shown(a.metric)) },
+          data: { values: metric.filter((a) => shown(a.low)) },
           mark: { type: 'line', point: true },
           encoding: {
             x: {
               field: 'seconds',
               type: 'quantitative',
-              title: 'training time (s), evaluations excluded',
+              title: 'training time (s, mean over seeds), evaluations excluded',
             },
             y: {
               field: 'metric',
               type: 'quantitative',
-              title: task.metric,
+              title: `${task.axisTitle}, mean and range over seeds`,
               scale: task.higherIsBetter ? { zero: false } : { type: 'log' },
               ...(task.higherIsBetter ? { axis: { format: '.1%' } } : {}),
             },
             color: { field: 'optimizer', type: 'nominal' },
-            detail: { field: 'run', type: 'nominal' },
+          },
+        },
+        {
+          // The range over seeds, under the mean's line (which carries the legend).
+          data: { values: metric.filter((a) => shown(a.low)) },
+          mark: { type: 'area', fillOpacity: 0.2 },
+          encoding: {
+            x: { field: 'seconds', type: 'quantitative' },
+            y: { field: 'low', type: 'quantitative' },
+            y2: { field: 'high' },
+            color: { field: 'optimizer', type: 'nominal' },
           },
         },
         {
           data: { values: targets.map((t) => ({ target: t })) },
           mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
           encoding: { y: { field: 'target', type: 'quantitative' } },
+        },
+        {
+          data: {
+            values: targets.map((t) => ({ target: t, label: `target ${task.formatTarget(t)}` })),
+          },
+          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'gray' },
+          encoding: {
+            y: { field: 'target', type: 'quantitative' },
+            x: { value: 0 },
+            text: { field: 'label' },
+          },
         },
       ],
     }),

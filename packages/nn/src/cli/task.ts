@@ -32,6 +32,8 @@ export interface Task {
   readonly metric: string;
   /** The same at the start of a sentence or title, e.g. `Test accuracy`. */
   readonly heading: string;
+  /** A short name of the metric for a plot axis. */
+  readonly axisTitle: string;
   /** A one-word label of the metric for progress lines, e.g. `test`. */
   readonly label: string;
   /** File of the report's plot of the metric against training time. */
@@ -65,6 +67,7 @@ const classification: Task = {
   metric: 'test accuracy',
   heading: 'Test accuracy',
   label: 'test',
+  axisTitle: 'test accuracy',
   plotFile: 'accuracy-vs-time.svg',
   evaluatedOn: 'test',
   normalization: MNIST_NORMALIZATION,
@@ -90,6 +93,7 @@ const reconstruction: Task = {
   metric: 'training reconstruction error (squared error per image)',
   heading: 'Training reconstruction error (squared error per image)',
   label: 'error',
+  axisTitle: 'training error per image',
   plotFile: 'error-vs-time.svg',
   evaluatedOn: 'train',
   // Intensities in [0, 1]: the Bernoulli targets.
