@@ -38,7 +38,7 @@ export type WasmProductStatus = 'done' | 'no-room' | 'non-finite';
 /**
  * `C = alpha·op(A)·op(B) + beta·C` (with `beta = 0`, C is not read). Any
  * strides; `m, n, k > 0`; no overlap; split over `threads` threads. Operands
- * that already live in the engine's memory (see {@link WasmEngine.claim}) are
+ * that already live in the engine's memory (see {@link WasmEngine.withClaim}) are
  * used in place; the others are staged. A staged C is written only once the
  * product has succeeded, so a worker failure leaves it unchanged.
  *

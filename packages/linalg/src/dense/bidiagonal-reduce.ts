@@ -21,7 +21,7 @@ import { Workspace } from '../blas/workspace.js';
 import { activeEngine } from '../compute/config.js';
 import type { WasmEngine } from '../wasm/engine.js';
 import { scale } from './column-kernels.js';
-import { generateReflector } from './householder.js';
+import { columnMajor, copyColumns, generateReflector } from './householder.js';
 import { enginePanelKernels, scalarPanelKernels } from './panel-kernels.js';
 import type { PanelKernels } from './panel-kernels.js';
 
@@ -78,7 +78,8 @@ export function bidiagonalize(
 ): void {
   const size = bufferSizes(m, n);
   const engine = activeEngine();
-  if (engine !== null && reduceInEngine(engine, m, n, a, lda, d, e, tauq, taup, right)) return;
+  if (engine !== null && reduceInEngine(engine, size, m, n, a, lda, d, e, tauq, taup, right))
+    return;
   const buffers = {
     vx: xSpace.get(size.vx),
     yu: ySpace.get(size.yu),
@@ -95,6 +96,7 @@ export function bidiagonalize(
  */
 function reduceInEngine(
   engine: WasmEngine,
+  size: ReturnType<typeof bufferSizes>,
   m: number,
   n: number,
   a: Float64Array,
@@ -105,29 +107,15 @@ function reduceInEngine(
   taup: Float64Array,
   right: Float64Array,
 ): boolean {
-  const size = bufferSizes(m, n);
-  const total = m * n + size.vx + size.yu + size.ul + size.row + size.dots;
-  const base = engine.claim(8 * total);
-  if (base === null) return false;
-  try {
-    let at = base / 8;
-    const memory = engine.doubles();
-    const take = (length: number) => memory.subarray(at, (at += length));
-    const resident = take(m * n);
-    const buffers = {
-      vx: take(size.vx),
-      yu: take(size.yu),
-      ul: take(size.ul),
-      row: take(size.row),
-      dots: take(size.dots),
-    };
-    for (let j = 0; j < n; j++) resident.set(a.subarray(j * lda, m + j * lda), j * m);
-    reduce(enginePanelKernels(engine), m, n, resident, m, d, e, tauq, taup, right, buffers);
-    for (let j = 0; j < n; j++) a.set(resident.subarray(j * m, (j + 1) * m), j * lda);
-  } finally {
-    engine.release(base);
-  }
-  return true;
+  const sizes = [m * n, size.vx, size.yu, size.ul, size.row, size.dots];
+  return engine.withClaim(sizes, ([matrix, vx, yu, ul, row, dots]) => {
+    const given = ndarray(a, [m, n], [1, lda]);
+    const resident = columnMajor(matrix!, m, n, 0);
+    copyColumns(given, resident);
+    const buffers = { vx: vx!, yu: yu!, ul: ul!, row: row!, dots: dots! };
+    reduce(enginePanelKernels(engine), m, n, matrix!, m, d, e, tauq, taup, right, buffers);
+    copyColumns(resident, given);
+  });
 }
 
 /** The panel loop, its matrix-vector products on `kernels`. */

@@ -18,6 +18,7 @@ import {
   applyBlockReflector,
   applyReflector,
   columnMajor,
+  copyColumns,
   explicitReflectors,
   formBlockFactor,
 } from './householder.js';
@@ -83,22 +84,12 @@ function applyInEngine(
   const nc = c.shape[1]!;
   const wSize = BLOCK * Math.max(nc, BLOCK);
   const vSize = reflectors.shape[0]! * BLOCK;
-  const base = engine.claim(8 * (rows * nc + vSize + 2 * wSize + BLOCK * BLOCK));
-  if (base === null) return false;
-  try {
-    let at = base / 8;
-    const memory = engine.doubles();
-    const take = (size: number) => memory.subarray(at, (at += size));
-    const resident = columnMajor(take(rows * nc), rows, nc, 0);
-    const scratch = { v: take(vSize), w: take(wSize), w2: take(wSize) };
-    const t = take(BLOCK * BLOCK);
+  return engine.withClaim([rows * nc, vSize, wSize, wSize, BLOCK * BLOCK], ([cc, v, w, w2, t]) => {
+    const resident = columnMajor(cc!, rows, nc, 0);
     copyColumns(c, resident);
-    applyBlocks(reflectors, tau, resident, scratch, t);
+    applyBlocks(reflectors, tau, resident, { v: v!, w: w!, w2: w2! }, t!);
     copyColumns(resident, c);
-  } finally {
-    engine.release(base);
-  }
-  return true;
+  });
 }
 
 /** `C ← Q·C` block by block, the last block first. */
@@ -117,14 +108,5 @@ function applyBlocks(
     const t = columnMajor(tBuffer, jb, jb, 0);
     formBlockFactor(v, tau, j, t, scratch);
     applyBlockReflector(false, v, t, c.lo(j, 0), 0, scratch);
-  }
-}
-
-/** Copies the column-major `src` into the equally shaped column-major `dst`. */
-function copyColumns(src: Matrix, dst: Matrix): void {
-  const [rows, cols] = src.shape as [number, number];
-  for (let j = 0; j < cols; j++) {
-    const from = src.offset + j * src.stride[1]!;
-    dst.data.set(src.data.subarray(from, from + rows), dst.offset + j * dst.stride[1]!);
   }
 }

@@ -244,3 +244,16 @@ export function columnMajor(
 ): Matrix {
   return ndarray(data, [rows, cols], [1, rows], offset);
 }
+
+/**
+ * Copies the column-major `src` into the equally shaped column-major `dst`
+ * (any leading dimensions and offsets), a column at a time.
+ * @internal
+ */
+export function copyColumns(src: Matrix, dst: Matrix): void {
+  const [rows, cols] = src.shape as [number, number];
+  for (let j = 0; j < cols; j++) {
+    const from = src.offset + j * src.stride[1]!;
+    dst.data.set(src.data.subarray(from, from + rows), dst.offset + j * dst.stride[1]!);
+  }
+}

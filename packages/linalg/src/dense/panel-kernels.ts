@@ -3,50 +3,24 @@
  * reductions, on either kernel path: the one place a reduction's level-2 work
  * chooses between scalar TypeScript and the WebAssembly SIMD kernels. On the
  * Wasm path every array passed must be a view of the engine's memory (see
- * {@link WasmEngine.claim}); offsets are in elements, as on the scalar path.
+ * {@link WasmEngine.withClaim}); offsets are in elements, as on the scalar path.
  * @module
  */
 import type { WasmEngine } from '../wasm/engine.js';
 import { addProduct, symvLower, transposedProduct } from './column-kernels.js';
 
-/** @internal */
+/**
+ * The three products, with the signatures (and offsets in elements) of the
+ * scalar kernels in `column-kernels.ts`.
+ * @internal
+ */
 export interface PanelKernels {
-  /** `y[yo + r] += alpha·Σ_c A(r, c)·x[xo + c]`, `A` column-major `rows x cols` at `a[ao + r + c·lda]`. */
-  gemvN(
-    rows: number,
-    cols: number,
-    alpha: number,
-    a: Float64Array,
-    ao: number,
-    lda: number,
-    x: Float64Array,
-    xo: number,
-    y: Float64Array,
-    yo: number,
-  ): void;
-  /** `y[yo + c] = Σ_r A(r, c)·x[xo + r]`, `A` column-major `rows x cols` at `a[ao + r + c·lda]`. */
-  gemvT(
-    rows: number,
-    cols: number,
-    a: Float64Array,
-    ao: number,
-    lda: number,
-    x: Float64Array,
-    xo: number,
-    y: Float64Array,
-    yo: number,
-  ): void;
-  /** `y[yo .. yo+m) = A·x[xo ..]` for the symmetric `A` whose lower triangle is at `a[ao + i + j·lda]`. */
-  symv(
-    m: number,
-    a: Float64Array,
-    ao: number,
-    lda: number,
-    x: Float64Array,
-    xo: number,
-    y: Float64Array,
-    yo: number,
-  ): void;
+  /** `y += alpha·A·x` for a column-major `A` ({@link addProduct}). */
+  gemvN: typeof addProduct;
+  /** `y = Aᵀ·x` for a column-major `A` ({@link transposedProduct}). */
+  gemvT: typeof transposedProduct;
+  /** `y = A·x` for a symmetric `A` stored as its lower triangle ({@link symvLower}). */
+  symv: typeof symvLower;
 }
 
 /** @internal */

@@ -9,7 +9,7 @@ import type { Matrix } from '../core/matrix.js';
 import { Workspace } from '../blas/workspace.js';
 import { bidiagonalize } from './bidiagonal-reduce.js';
 import { bidiagonalSvd } from './bidiagonal-svd.js';
-import { columnMajor } from './householder.js';
+import { columnMajor, copyColumns } from './householder.js';
 import { applyReflectorSequence } from './householder-sequence.js';
 import { QR_BLOCK, householderQrInPlace } from './qr-factor.js';
 import { copyScaled, unscaleValues } from './scaling.js';
@@ -77,12 +77,12 @@ export function tallSvdInto(
   if (u === null || v === null || ub === null || vb === null) return;
 
   // V = P·V_B.
-  copyColumns(vb, n, n, v);
+  copyColumns(columnMajor(vb, n, n, 0), v.hi(n, n));
   if (n > 1) applyReflectorSequence(columnMajor(right, n - 1, n - 1, 0), taup, v.lo(1, 0));
   // U = Q_qr·diag(Q_b·U_B, I) (thin: only the first n columns).
   const uc = u.shape[1]!;
   fillColumns(u, 0);
-  copyColumns(ub, n, n, u);
+  copyColumns(columnMajor(ub, n, n, 0), u.hi(n, n));
   for (let j = n; j < uc; j++) u.data[u.offset + j + j * u.stride[1]!] = 1;
   applyReflectorSequence(columnMajor(target, rows, n, 0), tauq, u.hi(rows, uc));
   if (rows < m) applyReflectorSequence(columnMajor(work, m, n, 0), qrTauSpace.get(n), u);
@@ -93,13 +93,6 @@ function qrTauFromFactors(t: Matrix, n: number): void {
   const tau = qrTauSpace.get(n);
   const ld = t.stride[1]!;
   for (let j = 0; j < n; j++) tau[j] = t.data[(j % QR_BLOCK) + j * ld]!;
-}
-
-/** Copies the column-major `rows x cols` buffer `src` into the top-left corner of the column-major `dst`. */
-function copyColumns(src: Float64Array, rows: number, cols: number, dst: Matrix): void {
-  const ld = dst.stride[1]!;
-  for (let j = 0; j < cols; j++)
-    dst.data.set(src.subarray(j * rows, (j + 1) * rows), dst.offset + j * ld);
 }
 
 /** Sets every entry of the column-major `dst` to `value`. */

@@ -81,21 +81,13 @@ function reduceInEngine(
   tau: Float64Array,
 ): boolean {
   const panelSize = n * 2 * PANEL;
-  const base = engine.claim(8 * (n * n + 2 * panelSize + 4 * PANEL));
-  if (base === null) return false;
-  try {
-    let at = base / 8;
-    const memory = engine.doubles();
-    const take = (size: number) => memory.subarray(at, (at += size));
-    const resident = take(n * n);
-    const buffers = { vw: take(panelSize), wv: take(panelSize), coef: take(4 * PANEL) };
-    for (let j = 0; j < n; j++) resident.set(a.subarray(j + j * lda, n + j * lda), j + j * n);
-    reduce(enginePanelKernels(engine), n, resident, n, d, e, tau, buffers);
-    for (let j = 0; j < n; j++) a.set(resident.subarray(j + j * n, (j + 1) * n), j + j * lda);
-  } finally {
-    engine.release(base);
-  }
-  return true;
+  const sizes = [n * n, panelSize, panelSize, 4 * PANEL];
+  return engine.withClaim(sizes, ([resident, vw, wv, coef]) => {
+    for (let j = 0; j < n; j++) resident!.set(a.subarray(j + j * lda, n + j * lda), j + j * n);
+    const buffers = { vw: vw!, wv: wv!, coef: coef! };
+    reduce(enginePanelKernels(engine), n, resident!, n, d, e, tau, buffers);
+    for (let j = 0; j < n; j++) a.set(resident!.subarray(j + j * n, (j + 1) * n), j + j * lda);
+  });
 }
 
 /** The panel loop, its matrix-vector products on `kernels`. */

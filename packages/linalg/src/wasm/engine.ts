@@ -277,7 +277,7 @@ export class WasmEngine {
    * unshared memory does not grow (growing would detach the views of it).
    * @returns the claim's byte address (64-aligned), or `null` if it does not fit
    */
-  claim(bytes: number): number | null {
+  private claim(bytes: number): number | null {
     const start = Math.ceil(this.freeStart() / 64) * 64;
     if (!this.ensure(start + bytes)) return null;
     if (this.claimedBytes === 0) this.claimBase = start;
@@ -286,8 +286,26 @@ export class WasmEngine {
   }
 
   /** Releases the claim at `address` and every later one. */
-  release(address: number): void {
+  private release(address: number): void {
     this.claimedBytes = Math.max(0, Math.min(this.claimedBytes, address - this.claimBase));
+  }
+
+  /**
+   * Runs `use` with one view per entry of `sizes` (that many doubles each) of a
+   * claim held for the call and released after it, even if `use` throws.
+   * @returns `false`, with `use` not run, if the claim does not fit
+   */
+  withClaim(sizes: readonly number[], use: (views: Float64Array[]) => void): boolean {
+    const base = this.claim(8 * sizes.reduce((total, size) => total + size, 0));
+    if (base === null) return false;
+    try {
+      let at = base / 8;
+      const memory = this.doublesView;
+      use(sizes.map((size) => memory.subarray(at, (at += size))));
+    } finally {
+      this.release(base);
+    }
+    return true;
   }
 
   /** Whether `x`'s elements live in this engine's memory (then it needs no staging). */
