@@ -79,6 +79,55 @@ export type FisherType = 'empirical' | 'true';
 export type LossKind = 'cross-entropy' | 'squared-error' | 'bernoulli';
 
 /**
+ * Per loss: which part of the batch it scores the outputs against, its value,
+ * and its value on targets drawn from the model's own predictive distribution
+ * (the true Fisher's statistics).
+ */
+const LOSSES: Readonly<
+  Record<
+    LossKind,
+    {
+      readonly wants: 'labels' | 'targets';
+      value(outputs: Tensor, batch: Batch): Tensor;
+      sampled(outputs: Tensor, rng: Rng): Tensor;
+    }
+  >
+> = {
+  'cross-entropy': {
+    wants: 'labels',
+    value: (outputs, batch) => softmaxCrossEntropy(outputs, batch.labels!),
+    sampled: (outputs, rng) => softmaxCrossEntropy(outputs, sampleLabels(outputs.value, rng)),
+  },
+  'squared-error': {
+    wants: 'targets',
+    value: (outputs, batch) => squaredErrorLoss(outputs, batch.targets!),
+    sampled: (outputs, rng) => squaredErrorLoss(outputs, sampleTargets(outputs.value, rng)),
+  },
+  bernoulli: {
+    wants: 'targets',
+    value: (outputs, batch) => bernoulliCrossEntropy(outputs, batch.targets!),
+    sampled: (outputs, rng) => bernoulliCrossEntropy(outputs, sampleBernoulli(outputs.value, rng)),
+  },
+};
+
+/**
+ * `value` as a {@link LossKind}, for the argument `arg` of `fn`.
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if it is not one
+ * @internal
+ */
+export function assertLossKind(fn: string, arg: string, value: unknown): LossKind {
+  if (typeof value !== 'string' || !Object.hasOwn(LOSSES, value)) {
+    throw new InvalidArgumentError(
+      fn,
+      arg,
+      "'cross-entropy', 'squared-error' or 'bernoulli'",
+      value,
+    );
+  }
+  return value as LossKind;
+}
+
+/**
  * Options of {@link Sequential.lossAndGradients}.
  * @category Model
  */
@@ -306,9 +355,9 @@ export class Sequential {
     if (batch === null || typeof batch !== 'object')
       throw new InvalidArgumentError(fn, 'batch', 'an object { x, labels | targets }', batch);
     this.checkInputs(fn, params, batch.x);
-    const kind = options.loss ?? 'cross-entropy';
+    const kind = assertLossKind(fn, 'options.loss', options.loss ?? 'cross-entropy');
     const fisher = options.curvature ?? 'none';
-    if (kind === 'cross-entropy' && batch.labels === undefined) {
+    if (LOSSES[kind].wants === 'labels' && batch.labels === undefined) {
       throw new InvalidArgumentError(
         fn,
         'batch.labels',
@@ -316,15 +365,7 @@ export class Sequential {
         undefined,
       );
     }
-    if (kind !== 'cross-entropy' && kind !== 'squared-error' && kind !== 'bernoulli') {
-      throw new InvalidArgumentError(
-        fn,
-        'options.loss',
-        "'cross-entropy', 'squared-error' or 'bernoulli'",
-        kind,
-      );
-    }
-    if (kind !== 'cross-entropy' && batch.targets === undefined) {
+    if (LOSSES[kind].wants === 'targets' && batch.targets === undefined) {
       throw new InvalidArgumentError(
         fn,
         'batch.targets',
@@ -356,26 +397,14 @@ export class Sequential {
       captures,
       skip,
     );
-    const lossOf = (labels: ArrayLike<number> | undefined, targets: Matrix | undefined): Tensor =>
-      kind === 'cross-entropy'
-        ? softmaxCrossEntropy(outputs, labels!)
-        : kind === 'bernoulli'
-          ? bernoulliCrossEntropy(outputs, targets!)
-          : squaredErrorLoss(outputs, targets!);
-    const loss = lossOf(batch.labels, batch.targets);
+    const loss = LOSSES[kind].value(outputs, batch);
     const value = loss.value.get(0, 0);
     if (!Number.isFinite(value))
       throw new NonFiniteError(fn, 'loss', 'this batch (the parameters or inputs overflow)', value);
     let sampledGrads: Matrix[] | null = null;
     if (sampler !== null) {
       // First a propagation-only pass from labels drawn from the model: its E feeds the G factors.
-      const sampled =
-        kind === 'cross-entropy'
-          ? lossOf(sampleLabels(outputs.value, sampler), undefined)
-          : kind === 'bernoulli'
-            ? lossOf(undefined, sampleBernoulli(outputs.value, sampler))
-            : lossOf(undefined, sampleTargets(outputs.value, sampler));
-      backward(sampled, { parameterGradients: false });
+      backward(LOSSES[kind].sampled(outputs, sampler), { parameterGradients: false });
       sampledGrads = captures!.map((c) => c.outputGrad!);
     }
     backward(loss);

@@ -19,6 +19,7 @@ import {
   zerosLike,
 } from '../model/params.js';
 import type { FisherType, LossKind, Sequential } from '../model/sequential.js';
+import { assertLossKind } from '../model/sequential.js';
 import type { Optimizer } from '../optim/types.js';
 
 /**
@@ -133,15 +134,7 @@ export class Trainer<S = unknown> {
     assertInteger(fn, 'options.batchSize', options.batchSize, 1);
     if (!Number.isSafeInteger(options.seed))
       throw new InvalidArgumentError(fn, 'options.seed', 'a safe integer', options.seed);
-    const loss = options.loss ?? 'cross-entropy';
-    if (loss !== 'cross-entropy' && loss !== 'bernoulli' && loss !== 'squared-error') {
-      throw new InvalidArgumentError(
-        fn,
-        'options.loss',
-        "'cross-entropy', 'bernoulli' or 'squared-error'",
-        loss,
-      );
-    }
+    const loss = assertLossKind(fn, 'options.loss', options.loss ?? 'cross-entropy');
     const outputs = loss === 'cross-entropy' ? data.classes : data.features;
     if (data.features !== model.inFeatures || outputs !== model.outFeatures) {
       const what = loss === 'cross-entropy' ? 'classes' : 'outputs (reconstructions)';
