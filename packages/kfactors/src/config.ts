@@ -1,6 +1,7 @@
 /**
- * Strategy configuration: every paper algorithm is one `strategy` name plus
- * data (periods, damping, ranks), validated once by {@link resolveConfig}.
+ * Strategy configuration: an algorithm (a name or a {@link StrategySpec}) plus
+ * data (periods, damping, ranks), validated once by {@link resolveConfig}. Every
+ * option is one entry of a field table that resolves, serialises and restores it.
  * @module
  */
 import {
@@ -10,66 +11,13 @@ import {
   MAX_POWER_ITERATIONS,
 } from '@bkfac/linalg';
 import { InvalidScheduleError } from './errors.js';
+import { DAMPING_MODES, fullEigenbases, specAs } from './strategy.js';
+import type { DampingMode, StrategyName, StrategySpec } from './strategy.js';
 import { normalizeSchedule, scheduleValue } from './schedule.js';
 import type { NormalizedSchedule, PiecewiseSchedule } from './schedule.js';
 import { resolveRankRule } from './adaptive-rank.js';
 import { assertDecay } from './damping.js';
 import type { AdaptiveRankRule } from './adaptive-rank.js';
-
-/**
- * The six algorithms:
- * `kfac` dense EA + full `eigh` every `T_inv`; `rs-kfac` dense EA + RSVD;
- * `sre-kfac` dense EA + symmetric randomized EVD; `b-kfac` Brand-updated
- * low-rank factors (never `d x d`); `b-r-kfac` Brand + periodic RSVD overwrite
- * from a dense copy; `b-kfac-c` B-R plus the Rayleigh–Ritz correction.
- *
- * @example
- * ```ts
- * import { STRATEGIES, type StrategyName } from '@bkfac/kfactors';
- * const s: StrategyName = 'b-kfac';
- * console.log(STRATEGIES.includes(s)); // true
- * ```
- * @category Configuration
- */
-export type StrategyName = 'kfac' | 'rs-kfac' | 'sre-kfac' | 'b-kfac' | 'b-r-kfac' | 'b-kfac-c';
-
-/**
- * Every {@link StrategyName}, in the order of the papers.
- *
- * @example
- * ```ts
- * import { STRATEGIES } from '@bkfac/kfactors';
- * console.log(STRATEGIES.length); // 6
- * ```
- * @category Configuration
- */
-export const STRATEGIES: readonly StrategyName[] = [
-  'kfac',
-  'rs-kfac',
-  'sre-kfac',
-  'b-kfac',
-  'b-r-kfac',
-  'b-kfac-c',
-];
-
-/**
- * How each factor's inverse is damped:
- * - `'adaptive'`: the family's rule, `μ = λ·max D + ρ^k + min D` with the
- *   truncated spectrum continued flat at `min D`;
- * - `'tikhonov'`: per-factor `μ = λ·max D + ρ^k` without continuation (dense
- *   per-factor-damped K-FAC, the common full-rank limit of the family);
- * - `'kronecker'`: K-FAC's damping of the Kronecker product,
- *   `(g aᵀ + λ·max g·max a)`, only for `kfac`.
- *
- * @example
- * ```ts
- * import type { DampingMode } from '@bkfac/kfactors';
- * const mode: DampingMode = 'adaptive';
- * console.log(mode); // adaptive
- * ```
- * @category Configuration
- */
-export type DampingMode = 'adaptive' | 'tikhonov' | 'kronecker';
 
 /**
  * When a Brand-tracked factor is truncated to its rank `r`:
@@ -79,9 +27,15 @@ export type DampingMode = 'adaptive' | 'tikhonov' | 'kronecker';
  *
  * @example
  * ```ts
- * import type { TruncationVariant } from '@bkfac/kfactors';
- * const t: TruncationVariant = 'post';
- * console.log(t); // post
+ * import { createLayerState, updateLayer } from '@bkfac/kfactors';
+ * import { fromRows } from '@bkfac/linalg';
+ * const x = fromRows([[0, 1, 0, 0], [0, 0, 1, 0]]);
+ * const ranks = (['pre', 'post'] as const).map((truncation) => {
+ *   const s = createLayerState({ strategy: 'b-kfac', rank: 1, truncation, brandRule: 'force' }, { inputDim: 4, outputDim: 1, batchSize: 2 });
+ *   updateLayer(s, { step: 0, epoch: 0 }, { inputs: x, gradients: fromRows([[1], [1]]) });
+ *   return s.a.values.length;
+ * });
+ * console.log(ranks); // [3, 1]
  * ```
  * @category Configuration
  */
@@ -94,9 +48,10 @@ export type TruncationVariant = 'pre' | 'post';
  *
  * @example
  * ```ts
- * import type { BrandRule } from '@bkfac/kfactors';
- * const rule: BrandRule = 'auto';
- * console.log(rule); // auto
+ * import { createLayerState } from '@bkfac/kfactors';
+ * const dims = { inputDim: 20, outputDim: 5, batchSize: 8 };
+ * const tracking = (['auto', 'force'] as const).map((brandRule) => createLayerState({ strategy: 'b-kfac', rank: 4, brandRule }, dims).g.tracking);
+ * console.log(tracking); // ["dense", "brand"]
  * ```
  * @category Configuration
  */
@@ -108,9 +63,10 @@ export type BrandRule = 'auto' | 'force';
  *
  * @example
  * ```ts
- * import type { PeriodsConfig } from '@bkfac/kfactors';
+ * import { resolveConfig, scheduleValue, type PeriodsConfig } from '@bkfac/kfactors';
  * const periods: PeriodsConfig = { update: { 0: 20, 5: 10 }, inverse: 100 };
- * console.log(periods.inverse); // 100
+ * const resolved = resolveConfig({ strategy: 'rs-kfac', periods }).periods;
+ * console.log([scheduleValue(resolved.update, 6), scheduleValue(resolved.brand, 6)]); // [10, 20]
  * ```
  * @category Configuration
  */
@@ -140,13 +96,13 @@ export interface PeriodsConfig {
  * @category Configuration
  */
 export interface KFactorsConfig {
-  /** The algorithm. */
-  readonly strategy: StrategyName;
+  /** The algorithm: a built-in name, or a record of one's own from {@link defineStrategy}. */
+  readonly strategy: StrategyName | StrategySpec;
   /** EA decay `ρ` in `(0, 1)` (default 0.95). */
   readonly decay?: number;
   /** Damping `λ` per epoch, `≥ 0` (default `{ 0: 0.1, 7: 0.1, 25: 0.05, 35: 0.01 }`). */
   readonly damping?: PiecewiseSchedule;
-  /** Damping mode (default `'kronecker'` for `kfac`, `'adaptive'` otherwise). */
+  /** Damping mode (default: the strategy's `defaultDamping`, `'kronecker'` for `kfac`, `'adaptive'` otherwise). */
   readonly dampingMode?: DampingMode;
   /** Step periods (defaults in {@link PeriodsConfig}). */
   readonly periods?: PeriodsConfig;
@@ -214,34 +170,24 @@ const PERIOD_KEYS = Object.keys(PERIOD_DEFAULTS) as (keyof PeriodsConfig)[];
  * ```
  * @category Configuration
  */
-export interface ResolvedPeriods {
-  /** `T_updt`. */
-  readonly update: NormalizedSchedule;
-  /** `T_inv`. */
-  readonly inverse: NormalizedSchedule;
-  /** `T_brand`. */
-  readonly brand: NormalizedSchedule;
-  /** `T_rsvd`. */
-  readonly overwrite: NormalizedSchedule;
-  /** `T_corr`. */
-  readonly correction: NormalizedSchedule;
-}
+export type ResolvedPeriods = { readonly [K in keyof PeriodsConfig]-?: NormalizedSchedule };
 
 /**
  * A validated {@link KFactorsConfig} with every default filled in; plain
- * JSON-compatible data (it is stored inside each layer state).
+ * JSON-compatible data (it is stored inside each layer state). Fields keep the
+ * names and nesting of {@link KFactorsConfig}.
  *
  * @example
  * ```ts
  * import { resolveConfig } from '@bkfac/kfactors';
  * const c = resolveConfig({ strategy: 'b-kfac' });
- * console.log([c.decay, c.truncation, c.clip]); // [0.95, "post", 0.07]
+ * console.log([c.strategy.name, c.decay, c.truncation, c.clip]); // ["b-kfac", 0.95, "post", 0.07]
  * ```
  * @category Configuration
  */
 export interface ResolvedConfig {
-  /** The algorithm. */
-  readonly strategy: StrategyName;
+  /** The algorithm's record. */
+  readonly strategy: StrategySpec;
   /** `ρ`. */
   readonly decay: number;
   /** `λ` per epoch. */
@@ -260,10 +206,11 @@ export interface ResolvedConfig {
   readonly truncation: TruncationVariant;
   /** Correction fraction `φ`. */
   readonly correctionFraction: number;
-  /** Adaptive rank rule of RSVD/REVD-tracked factors, or `null`. */
-  readonly rsvdRankRule: AdaptiveRankRule | null;
-  /** Adaptive rank rule of Brand-tracked factors, or `null`. */
-  readonly brandRankRule: AdaptiveRankRule | null;
+  /** Adaptive rank rules of RSVD/REVD-tracked and of Brand-tracked factors, `null` for fixed ranks. */
+  readonly adaptiveRank: {
+    readonly rsvd: AdaptiveRankRule | null;
+    readonly brand: AdaptiveRankRule | null;
+  };
   /** Relative eigenvalue cut-off. */
   readonly eigenvalueCutoff: number;
   /** LL rule. */
@@ -274,24 +221,120 @@ export interface ResolvedConfig {
   readonly exactAverage: boolean;
 }
 
+/** Every option but the strategy. */
+type FieldKey = Exclude<keyof ResolvedConfig, 'strategy'>;
+
+/**
+ * One option: how its user value (possibly absent) resolves, given the strategy, and how a
+ * resolved value turns back into a user value that resolves to it again (checkpoints).
+ */
+interface Field<K extends FieldKey> {
+  resolve(
+    fn: string,
+    arg: string,
+    value: KFactorsConfig[K],
+    strategy: StrategySpec,
+  ): ResolvedConfig[K];
+  unresolve(fn: string, arg: string, value: unknown): KFactorsConfig[K];
+}
+
 /** The damping schedule of the papers' reference implementation. */
 const DEFAULT_DAMPING: PiecewiseSchedule = { 0: 0.1, 7: 0.1, 25: 0.05, 35: 0.01 };
 
-const DAMPING_MODES: readonly DampingMode[] = ['adaptive', 'tikhonov', 'kronecker'];
+/** A field whose resolved value is its user value (validated by `check`). */
+function plain<K extends FieldKey>(
+  check: (fn: string, arg: string, value: KFactorsConfig[K]) => ResolvedConfig[K],
+): Field<K> {
+  return { resolve: check, unresolve: (_fn, _arg, value) => value as KFactorsConfig[K] };
+}
+
+/** A piecewise schedule with a default and bounds. */
+function schedule<K extends 'damping' | 'rank' | 'oversample'>(
+  fallback: PiecewiseSchedule,
+  bounds: Parameters<typeof normalizeSchedule>[3],
+): Field<K> {
+  return {
+    resolve: (fn, arg, value) =>
+      normalizeSchedule(fn, arg, value ?? fallback, bounds) as ResolvedConfig[K],
+    unresolve: (fn, arg, value) => pieces(fn, arg, value) as KFactorsConfig[K],
+  };
+}
+
+/** Every option, keyed as in {@link KFactorsConfig}: the one place that lists them. */
+const FIELDS: { readonly [K in FieldKey]: Field<K> } = {
+  decay: plain((fn, arg, v) => assertDecay(fn, arg, v ?? 0.95)),
+  damping: schedule(DEFAULT_DAMPING, { min: 0 }),
+  dampingMode: {
+    resolve: (fn, arg, value, strategy) => {
+      const mode = oneOf(fn, arg, value ?? strategy.defaultDamping, DAMPING_MODES);
+      if (mode === 'kronecker' && !fullEigenbases(strategy)) {
+        throw new InvalidArgumentError(
+          fn,
+          arg,
+          `'adaptive' or 'tikhonov' for '${strategy.name}' ('kronecker' needs the full eigenbases of a dense 'evd' refresh)`,
+          mode,
+        );
+      }
+      return mode;
+    },
+    unresolve: (_fn, _arg, value) => value as DampingMode,
+  },
+  periods: {
+    resolve: (fn, arg, value, strategy) => resolvePeriods(fn, arg, value ?? {}, strategy),
+    unresolve: (fn, arg, value) =>
+      Object.fromEntries(
+        PERIOD_KEYS.map((key) => [
+          key,
+          pieces(fn, `${arg}.${key}`, (value as Record<string, unknown> | null)?.[key]),
+        ]),
+      ),
+  },
+  rank: schedule(220, { min: 1, integer: true }),
+  oversample: schedule(10, { min: 0, integer: true }),
+  powerIterations: plain((fn, arg, v) => assertInteger(fn, arg, v ?? 3, 0, MAX_POWER_ITERATIONS)),
+  truncation: plain((fn, arg, v) => oneOf(fn, arg, v ?? 'post', ['pre', 'post'])),
+  correctionFraction: plain((fn, arg, v) => assertNumber(fn, arg, v ?? 0.2, Number.MIN_VALUE, 1)),
+  adaptiveRank: {
+    resolve: (fn, arg, value) => {
+      if (value !== undefined && (typeof value !== 'object' || value === null)) {
+        throw new InvalidArgumentError(fn, arg, 'an object { rsvd?, brand? }', value);
+      }
+      return {
+        rsvd: resolveRankRule(fn, `${arg}.rsvd`, 'rsvd', value?.rsvd),
+        brand: resolveRankRule(fn, `${arg}.brand`, 'brand', value?.brand),
+      };
+    },
+    unresolve: (_fn, _arg, value) => {
+      const v = (value ?? {}) as Record<'rsvd' | 'brand', unknown>;
+      const rule = (x: unknown) => (x === null ? false : (x as Partial<AdaptiveRankRule>));
+      return { rsvd: rule(v.rsvd), brand: rule(v.brand) };
+    },
+  },
+  eigenvalueCutoff: plain((fn, arg, v) => assertNumber(fn, arg, v ?? 1e-10, 0, 1)),
+  brandRule: plain((fn, arg, v) => oneOf(fn, arg, v ?? 'auto', ['auto', 'force'])),
+  clip: plain((fn, arg, v) => {
+    const clip = v === undefined ? 0.07 : v;
+    return clip === null ? null : assertNumber(fn, arg, clip, Number.MIN_VALUE);
+  }),
+  exactAverage: plain((fn, arg, v) => oneOf(fn, arg, v ?? false, [true, false])),
+};
+const FIELD_KEYS = Object.keys(FIELDS) as FieldKey[];
 
 /**
  * Validates a configuration and fills in the defaults.
  *
  * @param config - the user configuration
- * @returns the resolved configuration
- * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown strategy or damping mode, a value out of
- *   range, or `'kronecker'` damping with a strategy other than `kfac`
- * @throws {@link InvalidScheduleError} on a malformed schedule or inconsistent periods (*   `T_brand % T_updt`, `T_rsvd % T_brand` and `T_corr % T_brand` must be 0 for the
+ * @returns the resolved configuration (deeply frozen)
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} on an unknown strategy, option or damping mode,
+ *   a value out of range, or `'kronecker'` damping with a strategy whose factors lack full eigenbases
+ * @throws {@link InvalidScheduleError} on a malformed schedule or inconsistent periods
+ *   (`T_brand % T_updt`, `T_rsvd % T_brand` and `T_corr % T_brand` must be 0 for the
  *   strategies that use them, at every epoch)
  * @example
  * ```ts
  * import { resolveConfig } from '@bkfac/kfactors';
- * console.log(resolveConfig({ strategy: 'kfac' }).dampingMode); // kronecker
+ * const { damping, rank } = resolveConfig({ strategy: 'rs-kfac', rank: { 0: 220, 10: 100 } });
+ * console.log([damping.values[0], rank.epochs, rank.values]); // [0.1, [0, 10], [220, 100]]
  * ```
  * @category Configuration
  */
@@ -310,156 +353,82 @@ export function resolveConfigAs(fn: string, arg: string, config: KFactorsConfig)
   if (typeof config !== 'object' || config === null) {
     throw new InvalidArgumentError(fn, arg, 'an object', config);
   }
-  const strategy = oneOf(fn, `${arg}.strategy`, config.strategy, STRATEGIES);
-  const dampingMode = oneOf(
-    fn,
-    `${arg}.dampingMode`,
-    config.dampingMode ?? (strategy === 'kfac' ? 'kronecker' : 'adaptive'),
-    DAMPING_MODES,
-  );
-  if (dampingMode === 'kronecker' && strategy !== 'kfac') {
-    throw new InvalidArgumentError(
-      fn,
-      `${arg}.dampingMode`,
-      "'adaptive' or 'tikhonov' for a low-rank strategy ('kronecker' needs the full eigenbases of 'kfac')",
-      dampingMode,
-    );
-  }
-  const p = config.periods ?? {};
-  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
-    throw new InvalidArgumentError(fn, `${arg}.periods`, 'an object of period schedules', p);
-  }
-  for (const key of Object.keys(p)) {
-    if (!PERIOD_KEYS.includes(key as keyof PeriodsConfig)) {
+  for (const key of Object.keys(config)) {
+    if (key !== 'strategy' && !(key in FIELDS)) {
       throw new InvalidArgumentError(
         fn,
-        `${arg}.periods`,
-        `keys among ${PERIOD_KEYS.join(', ')}`,
+        arg,
+        `options among strategy, ${FIELD_KEYS.join(', ')}`,
         key,
       );
     }
   }
-  const period = (key: keyof PeriodsConfig): NormalizedSchedule =>
-    normalizeSchedule(fn, `${arg}.periods.${key}`, p[key] ?? PERIOD_DEFAULTS[key], {
-      min: 1,
-      integer: true,
-    });
-  const periods: ResolvedPeriods = {
-    update: period('update'),
-    inverse: period('inverse'),
-    brand: period('brand'),
-    overwrite: period('overwrite'),
-    correction: period('correction'),
-  };
-  checkPeriodConsistency(fn, arg, strategy, periods);
-  const clip = config.clip === undefined ? 0.07 : config.clip;
-  const resolved: ResolvedConfig = {
-    strategy,
-    decay: assertDecay(fn, `${arg}.decay`, config.decay ?? 0.95),
-    damping: normalizeSchedule(fn, `${arg}.damping`, config.damping ?? DEFAULT_DAMPING, { min: 0 }),
-    dampingMode,
-    periods,
-    rank: normalizeSchedule(fn, `${arg}.rank`, config.rank ?? 220, { min: 1, integer: true }),
-    oversample: normalizeSchedule(fn, `${arg}.oversample`, config.oversample ?? 10, {
-      min: 0,
-      integer: true,
-    }),
-    powerIterations: assertInteger(
-      fn,
-      `${arg}.powerIterations`,
-      config.powerIterations ?? 3,
-      0,
-      MAX_POWER_ITERATIONS,
-    ),
-    truncation: oneOf(fn, `${arg}.truncation`, config.truncation ?? 'post', ['pre', 'post']),
-    correctionFraction: assertNumber(
-      fn,
-      `${arg}.correctionFraction`,
-      config.correctionFraction ?? 0.2,
-      Number.MIN_VALUE,
-      1,
-    ),
-    rsvdRankRule: resolveRankRule(
-      fn,
-      `${arg}.adaptiveRank.rsvd`,
-      'rsvd',
-      config.adaptiveRank?.rsvd,
-    ),
-    brandRankRule: resolveRankRule(
-      fn,
-      `${arg}.adaptiveRank.brand`,
-      'brand',
-      config.adaptiveRank?.brand,
-    ),
-    eigenvalueCutoff: assertNumber(
-      fn,
-      `${arg}.eigenvalueCutoff`,
-      config.eigenvalueCutoff ?? 1e-10,
-      0,
-      1,
-    ),
-    brandRule: oneOf(fn, `${arg}.brandRule`, config.brandRule ?? 'auto', ['auto', 'force']),
-    clip: clip === null ? null : assertNumber(fn, `${arg}.clip`, clip, Number.MIN_VALUE),
-    exactAverage: oneOf(fn, `${arg}.exactAverage`, config.exactAverage ?? false, [true, false]),
-  };
+  const strategy = specAs(fn, `${arg}.strategy`, config.strategy);
+  const resolved: Record<string, unknown> = { strategy };
+  for (const key of FIELD_KEYS) {
+    const field = FIELDS[key] as Field<FieldKey>;
+    resolved[key] = field.resolve(fn, `${arg}.${key}`, config[key] as never, strategy);
+  }
   deepFreeze(resolved);
   RESOLVED.add(resolved);
-  return resolved;
+  return resolved as unknown as ResolvedConfig;
 }
 
-/**
- * Whether a strategy Brand-tracks (some of) its factors.
- * @internal
- */
-export function usesBrand(strategy: StrategyName): boolean {
-  return strategy === 'b-kfac' || strategy === 'b-r-kfac' || strategy === 'b-kfac-c';
-}
-
-/**
- * Whether a strategy keeps a dense copy of Brand-tracked factors and overwrites from it.
- * @internal
- */
-export function usesOverwrite(strategy: StrategyName): boolean {
-  return strategy === 'b-r-kfac' || strategy === 'b-kfac-c';
+function resolvePeriods(
+  fn: string,
+  arg: string,
+  p: PeriodsConfig,
+  strategy: StrategySpec,
+): ResolvedPeriods {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+    throw new InvalidArgumentError(fn, arg, 'an object of period schedules', p);
+  }
+  for (const key of Object.keys(p)) {
+    if (!PERIOD_KEYS.includes(key as keyof PeriodsConfig)) {
+      throw new InvalidArgumentError(fn, arg, `keys among ${PERIOD_KEYS.join(', ')}`, key);
+    }
+  }
+  const periods = Object.fromEntries(
+    PERIOD_KEYS.map((key) => [
+      key,
+      normalizeSchedule(fn, `${arg}.${key}`, p[key] ?? PERIOD_DEFAULTS[key], {
+        min: 1,
+        integer: true,
+      }),
+    ]),
+  ) as unknown as ResolvedPeriods;
+  checkPeriodConsistency(fn, arg, strategy, periods);
+  return periods;
 }
 
 /**
  * The Brand period must be a multiple of the statistics period, the
  * overwrite and correction periods multiples of the Brand period, at every
- * epoch where any period changes.
+ * epoch where any period changes (for the periods the strategy uses).
  */
 function checkPeriodConsistency(
   fn: string,
   arg: string,
-  strategy: StrategyName,
+  strategy: StrategySpec,
   periods: ResolvedPeriods,
 ): void {
-  if (!usesBrand(strategy)) return;
+  if (!strategy.brand) return;
   const boundaries = new Set<number>();
   for (const s of Object.values(periods)) for (const e of s.epochs) boundaries.add(e);
   for (const epoch of [...boundaries].sort((x, y) => x - y)) {
     const at = (s: NormalizedSchedule): number => scheduleValue(s, epoch);
-    const [update, brand] = [at(periods.update), at(periods.brand)];
-    if (brand % update !== 0) {
-      throw new InvalidScheduleError(
-        fn,
-        `${arg}.periods.brand`,
-        `a multiple of periods.update (${update}) at epoch ${epoch}`,
-        brand,
-        epoch,
-      );
-    }
-    if (!usesOverwrite(strategy)) continue;
     const checks = [
-      ['overwrite', at(periods.overwrite)],
-      ...(strategy === 'b-kfac-c' ? [['correction', at(periods.correction)] as const] : []),
+      ['brand', 'update'],
+      ...(strategy.overwrite ? [['overwrite', 'brand'] as const] : []),
+      ...(strategy.correction ? [['correction', 'brand'] as const] : []),
     ] as const;
-    for (const [name, value] of checks) {
-      if (value % brand !== 0) {
+    for (const [name, base] of checks) {
+      const [value, of] = [at(periods[name]), at(periods[base])];
+      if (value % of !== 0) {
         throw new InvalidScheduleError(
           fn,
-          `${arg}.periods.${name}`,
-          `a multiple of periods.brand (${brand}) at epoch ${epoch}`,
+          `${arg}.${name}`,
+          `a multiple of periods.${base} (${of}) at epoch ${epoch}`,
           value,
           epoch,
         );
@@ -480,6 +449,15 @@ function oneOf<T>(fn: string, arg: string, value: unknown, allowed: readonly T[]
   return value as T;
 }
 
+/** A normalized schedule `{ epochs, values }` back as the piecewise table it came from. */
+function pieces(fn: string, arg: string, schedule: unknown): PiecewiseSchedule {
+  const { epochs, values } = (schedule ?? {}) as Partial<NormalizedSchedule>;
+  if (!Array.isArray(epochs) || !Array.isArray(values) || epochs.length !== values.length) {
+    throw new InvalidArgumentError(fn, arg, 'a normalized schedule { epochs, values }', schedule);
+  }
+  return Object.fromEntries(epochs.map((e, i) => [e, values[i]!]));
+}
+
 /**
  * The {@link KFactorsConfig} that resolves to `resolved`, so a stored or
  * hand-built configuration can be validated again by {@link resolveConfigAs}.
@@ -489,40 +467,10 @@ export function toUserConfig(fn: string, arg: string, resolved: unknown): KFacto
   if (typeof resolved !== 'object' || resolved === null) {
     throw new InvalidArgumentError(fn, arg, 'a resolved configuration', resolved);
   }
-  const r = resolved as Partial<Record<keyof ResolvedConfig, unknown>>;
-  const s = (schedule: unknown, key: string): PiecewiseSchedule => {
-    const { epochs, values } = (schedule ?? {}) as Partial<NormalizedSchedule>;
-    if (!Array.isArray(epochs) || !Array.isArray(values) || epochs.length !== values.length) {
-      throw new InvalidArgumentError(
-        fn,
-        `${arg}.${key}`,
-        'a normalized schedule { epochs, values }',
-        schedule,
-      );
-    }
-    return Object.fromEntries(epochs.map((e, i) => [e, values[i]!]));
-  };
-  const p = (r.periods ?? {}) as Partial<Record<keyof ResolvedPeriods, unknown>>;
-  const rule = (x: unknown) => (x === null ? false : (x as Partial<AdaptiveRankRule>));
-  return {
-    strategy: r.strategy as StrategyName,
-    decay: r.decay as number,
-    damping: s(r.damping, 'damping'),
-    dampingMode: r.dampingMode as DampingMode,
-    periods: Object.fromEntries(
-      PERIOD_KEYS.map((key) => [key, s(p[key], `periods.${key}`)]),
-    ) as PeriodsConfig,
-    rank: s(r.rank, 'rank'),
-    oversample: s(r.oversample, 'oversample'),
-    powerIterations: r.powerIterations as number,
-    truncation: r.truncation as TruncationVariant,
-    correctionFraction: r.correctionFraction as number,
-    adaptiveRank: { rsvd: rule(r.rsvdRankRule), brand: rule(r.brandRankRule) },
-    eigenvalueCutoff: r.eigenvalueCutoff as number,
-    brandRule: r.brandRule as BrandRule,
-    clip: r.clip as number | null,
-    exactAverage: r.exactAverage as boolean,
-  };
+  const r = resolved as Record<string, unknown>;
+  const user: Record<string, unknown> = { strategy: r.strategy };
+  for (const key of FIELD_KEYS) user[key] = FIELDS[key].unresolve(fn, `${arg}.${key}`, r[key]);
+  return user as unknown as KFactorsConfig;
 }
 
 /**

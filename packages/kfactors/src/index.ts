@@ -19,15 +19,15 @@ export { normalizeSchedule, scheduleValue } from './schedule.js';
 export type { NormalizedSchedule, PiecewiseSchedule, ScheduleBounds } from './schedule.js';
 export { learningRateAt, REFERENCE_LEARNING_RATE_TABLE } from './learning-rate.js';
 export type { LearningRateSchedule, LearningRateScaling } from './learning-rate.js';
-export { resolveConfig, STRATEGIES } from './config.js';
+export { defineStrategy, STRATEGIES, strategyPeriods, strategySpec } from './strategy.js';
+export type { DampingMode, DenseRefresh, StrategyName, StrategySpec } from './strategy.js';
+export { resolveConfig } from './config.js';
 export type {
   BrandRule,
-  DampingMode,
   KFactorsConfig,
   PeriodsConfig,
   ResolvedConfig,
   ResolvedPeriods,
-  StrategyName,
   TruncationVariant,
 } from './config.js';
 export { BRAND_RANK_RULE, nextRank, RSVD_RANK_RULE, truncationRatio } from './adaptive-rank.js';
@@ -52,4 +52,6 @@ export type { FactoredUpdate, PreconditionOptions, PreconditionResult } from './
 export { inversionError } from './inversion-error.js';
 export type { ErrorNorm, InversionErrorOptions } from './inversion-error.js';
 export { restoreLayer, snapshotLayer } from './serialize.js';
+export { createWorkspace } from './workspace.js';
+export type { Workspace, WorkspaceBuffer } from './workspace.js';
 export type { JsonValue, LayerSnapshot } from './serialize.js';

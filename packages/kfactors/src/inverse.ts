@@ -7,7 +7,7 @@ import { fromArray, gemm, lowRankSolve } from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
 import { factorDampingUnchecked, identityTerm } from './damping.js';
 import type { FactorState } from './state.js';
-import { scratch } from './workspace.js';
+import type { Workspace } from './workspace.js';
 
 /**
  * `(Û + μI)⁻¹·M` (`side 'left'`) or `M·(Û + μI)⁻¹` (`'right'`) with the
@@ -23,6 +23,7 @@ export function applyFactorInverse(
   m: Matrix,
   side: 'left' | 'right',
   out: Matrix,
+  workspace: Workspace,
 ): Matrix {
   const d = factor.dim;
   const rank = factor.values.length;
@@ -35,7 +36,7 @@ export function applyFactorInverse(
   );
   let values = factor.values;
   if (shift !== 0) {
-    values = scratch(factor, 0, rank).subarray(0, rank);
+    values = workspace.buffer('shiftedValues', rank).subarray(0, rank);
     for (let i = 0; i < rank; i++) values[i] = factor.values[i]! - shift;
   }
   return lowRankSolve(values, fromArray(factor.vectors, [d, rank], 'col'), mu, m, {
@@ -60,12 +61,17 @@ export function kroneckerPrecondition(
   decay: number,
   gradient: Matrix,
   out: Matrix,
+  workspace: Workspace,
 ): Matrix {
   const [rows, cols] = [g.dim, a.dim];
   const qa = fromArray(a.vectors, [cols, cols], 'col');
   const qg = fromArray(g.vectors, [rows, rows], 'col');
-  const work = (slot: number): Matrix => fromArray(scratch(g, slot, rows * cols), [rows, cols]);
-  const rotated = gemm(qg, gemm(gradient, qa, { c: work(1) }), { transA: true, c: work(2) });
+  const work = (name: 'kroneckerProduct' | 'kroneckerRotated'): Matrix =>
+    fromArray(workspace.buffer(name, rows * cols).subarray(0, rows * cols), [rows, cols]);
+  const rotated = gemm(qg, gemm(gradient, qa, { c: work('kroneckerProduct') }), {
+    transA: true,
+    c: work('kroneckerRotated'),
+  });
   const ga = shiftedValues(g, decay);
   const aa = shiftedValues(a, decay);
   const damping = lambda * maxOf(ga) * maxOf(aa);
@@ -73,7 +79,7 @@ export function kroneckerPrecondition(
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) r[i * cols + j]! /= ga[i]! * aa[j]! + damping;
   }
-  return gemm(gemm(qg, rotated, { c: work(1) }), qa, { transB: true, c: out });
+  return gemm(gemm(qg, rotated, { c: work('kroneckerProduct') }), qa, { transB: true, c: out });
 }
 
 /** Identity-initialised eigenvalues `D + ρ^k` at the last decomposition. */

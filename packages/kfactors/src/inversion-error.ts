@@ -6,6 +6,7 @@ import { copy, eigh, eye, fromArray, gemm, InvalidArgumentError, reportedAs } fr
 import type { Matrix } from '@bkfac/linalg';
 import { rmsOf } from './clipping.js';
 import { applyFactorInverse } from './inverse.js';
+import { Workspace } from './workspace.js';
 import { identityTerm } from './damping.js';
 import { averageMatrix } from './refresh.js';
 import type { FactorState, LayerState } from './state.js';
@@ -126,6 +127,7 @@ function relativeInverseError(state: LayerState, factor: FactorState, norm: Erro
     identity,
     'left',
     identity,
+    new Workspace(),
   );
   const difference = symmetricDifference(strategy, reference);
   if (norm === 'frobenius') {

@@ -26,17 +26,20 @@ import { applyFactorInverse, kroneckerPrecondition } from './inverse.js';
 import type { LayerState } from './state.js';
 import { assertLayerState, assertUnitEntries } from './state-check.js';
 import { checkBatch } from './statistics.js';
-import { scratch } from './workspace.js';
+import { workspaceOf } from './workspace.js';
+import type { Workspace } from './workspace.js';
 
 /**
  * A preconditioned, clipped weight update `V` (bias in the last column).
  *
  * @example
  * ```ts
- * import type { PreconditionResult } from '@bkfac/kfactors';
- * import { zeros } from '@bkfac/linalg';
- * const r: PreconditionResult = { update: zeros(3, 5), rms: 0, scale: 1 };
- * console.log(r.scale); // 1
+ * import { createLayerState, precondition, updateLayer, type PreconditionResult } from '@bkfac/kfactors';
+ * import { fromRows } from '@bkfac/linalg';
+ * const state = createLayerState({ strategy: 'kfac', clip: 0.01 }, { inputDim: 2, outputDim: 1, batchSize: 2 });
+ * updateLayer(state, { step: 0, epoch: 0 }, { inputs: fromRows([[1, 1], [-1, 1]]), gradients: fromRows([[0.1], [0.3]]) });
+ * const r: PreconditionResult = precondition(state, fromRows([[0.2, 0.1]]));
+ * console.log([r.rms > 0.01, Math.abs(r.rms * r.scale - 0.01) < 1e-15]); // [true, true]
  * ```
  * @category Preconditioning
  */
@@ -54,16 +57,20 @@ export interface PreconditionResult {
  *
  * @example
  * ```ts
- * import type { PreconditionOptions } from '@bkfac/kfactors';
- * import { zeros } from '@bkfac/linalg';
- * const options: PreconditionOptions = { out: zeros(3, 5) };
- * console.log(options.out?.shape); // [3, 5]
+ * import { createLayerState, createWorkspace, precondition, updateLayer, type PreconditionOptions } from '@bkfac/kfactors';
+ * import { fromRows, zeros } from '@bkfac/linalg';
+ * const state = createLayerState({ strategy: 'kfac' }, { inputDim: 2, outputDim: 1, batchSize: 2 });
+ * updateLayer(state, { step: 0, epoch: 0 }, { inputs: fromRows([[1, 1], [-1, 1]]), gradients: fromRows([[0.1], [0.3]]) });
+ * const options: PreconditionOptions = { out: zeros(1, 2), workspace: createWorkspace() };
+ * console.log(precondition(state, fromRows([[0.2, 0.1]]), options).update === options.out); // true
  * ```
  * @category Preconditioning
  */
 export interface PreconditionOptions {
   /** `d_out x d_A` output, overwritten and returned (may be the gradient itself). */
   readonly out?: Matrix;
+  /** Scratch memory reused across calls (default: a fresh one per call), see {@link Workspace}. */
+  readonly workspace?: Workspace;
 }
 
 /**
@@ -75,11 +82,11 @@ export interface PreconditionOptions {
  *
  * @param state - a layer state updated at least once by {@link updateLayer}
  * @param gradient - `∇W`, `d_out x d_A` (bias gradient in the last column), any strides
- * @param options - optional output buffer
+ * @param options - optional output buffer and workspace
  * @returns the update, its pre-clip RMS and the clip factor
  * @throws {@link @bkfac/linalg!ShapeError} if `gradient` or `out` is not `d_out x d_A`
  * @throws {@link @bkfac/linalg!NonFiniteError} if `gradient` holds NaN or ±Infinity, or the update overflows
- * @throws {@link @bkfac/linalg!InvalidArgumentError} if a factor has never been refreshed (no step-0 update yet), or `options` is not an object
+ * @throws {@link @bkfac/linalg!InvalidArgumentError} if a factor has never been refreshed (no step-0 update yet), or `options` is not an object or holds something other than a Workspace as `workspace`
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if `state` is not a layer state from `createLayerState`/`restoreLayer` (wrong kinds, sizes or bookkeeping)
  * @example
  * ```ts
@@ -105,8 +112,9 @@ export function precondition(
   assertShape(fn, 'gradient', gradient, [rows, cols]);
   assertFinite(fn, 'gradient', gradient);
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError(fn, 'options', 'an object { out? }', options);
+    throw new InvalidArgumentError(fn, 'options', 'an object { out?, workspace? }', options);
   }
+  const workspace = workspaceOf(fn, 'options.workspace', options.workspace);
   if (options.out !== undefined) assertShape(fn, 'options.out', options.out, [rows, cols]);
   checkRefreshed(fn, state);
   // With a caller's `out` (possibly the gradient itself) the update is formed in scratch and
@@ -114,18 +122,21 @@ export function precondition(
   const out =
     options.out === undefined
       ? zeros(rows, cols)
-      : fromArray(scratch(state, 1, rows * cols), [rows, cols]);
+      : fromArray(workspace.buffer('update', rows * cols).subarray(0, rows * cols), [rows, cols]);
   const { a, g, config, damping: lambda } = state;
   // The state is checked above, so what can still fail here is the gradient's magnitude.
   reportedAs(fn, 'gradient', () => {
     if (config.dampingMode === 'kronecker') {
-      kroneckerPrecondition(a, g, lambda, config.decay, gradient, out);
+      kroneckerPrecondition(a, g, lambda, config.decay, gradient, out, workspace);
       return;
     }
     const adaptive = config.dampingMode === 'adaptive';
-    const left = fromArray(scratch(state, 0, rows * cols), [rows, cols]);
-    applyFactorInverse(g, adaptive, lambda, config.decay, gradient, 'left', left);
-    applyFactorInverse(a, adaptive, lambda, config.decay, left, 'right', out);
+    const left = fromArray(workspace.buffer('left', rows * cols).subarray(0, rows * cols), [
+      rows,
+      cols,
+    ]);
+    applyFactorInverse(g, adaptive, lambda, config.decay, gradient, 'left', left, workspace);
+    applyFactorInverse(a, adaptive, lambda, config.decay, left, 'right', out, workspace);
   });
   const rms = rmsOf(out, rows * cols);
   if (!Number.isFinite(rms)) throw new NonFiniteError(fn, 'result', 'the update', rms);
@@ -170,7 +181,8 @@ export interface FactoredUpdate {
  * @param state - a layer state updated at least once by {@link updateLayer}
  * @param inputs - `X̃`, `n x d_A`
  * @param gradients - `E`, `n x d_out` (gradients of the batch-mean loss)
- * @returns `{ left, right, rms, scale }` with `V = left·rightᵀ`
+ * @param options - optional `workspace` (see {@link Workspace})
+ * @returns `{ left, right, rms, scale }` with `V = left·rightᵀ` (fresh matrices)
  * @throws {@link @bkfac/linalg!ShapeError} if the batches have the wrong widths, no rows, or different `n`
  * @throws {@link @bkfac/linalg!NonFiniteError} if a batch holds NaN or ±Infinity
  * @throws {@link @bkfac/linalg!InvalidArgumentError} with `'kronecker'` damping (not a Kronecker product of
@@ -194,9 +206,14 @@ export function preconditionFactored(
   state: LayerState,
   inputs: Matrix,
   gradients: Matrix,
+  options: { readonly workspace?: Workspace } = {},
 ): FactoredUpdate {
   const fn = 'preconditionFactored';
   assertLayerState(fn, 'state', state);
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(fn, 'options', 'an object { workspace? }', options);
+  }
+  const workspace = workspaceOf(fn, 'options.workspace', options.workspace);
   const { inputDim: cols, outputDim: rows, a, g, config, damping: lambda } = state;
   const n = checkBatch(fn, 'inputs', inputs, cols);
   const ng = checkBatch(fn, 'gradients', gradients, rows);
@@ -223,6 +240,7 @@ export function preconditionFactored(
         batch.transpose(1, 0),
         'left',
         zeros(factor.dim, n, 'col'),
+        workspace,
       ),
     );
   const left = solve(g, gradients, 'gradients');

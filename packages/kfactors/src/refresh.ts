@@ -16,12 +16,12 @@ import {
 } from '@bkfac/linalg';
 import type { LowRankEigen, Matrix } from '@bkfac/linalg';
 import type { ResolvedConfig } from './config.js';
-import { usesOverwrite } from './config.js';
+import type { AdaptiveRankRule } from './adaptive-rank.js';
 import { nextRank, truncationRatio } from './adaptive-rank.js';
 import { scheduleValue } from './schedule.js';
 import type { FactorState } from './state.js';
 import { batchScale, scaledTransposeInto } from './statistics.js';
-import { factorWorkspace } from './workspace.js';
+import type { Workspace } from './workspace.js';
 
 /**
  * Schedules resolved at one step.
@@ -84,8 +84,10 @@ export function advanceFactor(
   batch: Matrix | null,
   config: ResolvedConfig,
   params: StepParams,
+  workspace: Workspace,
 ): void {
   const t = params.step;
+  const strategy = config.strategy;
   if (params.rank !== factor.scheduledRank) {
     factor.scheduledRank = params.rank;
     factor.rank = Math.min(params.rank, factor.dim);
@@ -98,24 +100,24 @@ export function advanceFactor(
     if (t % params.inverse !== 0) return;
     commit(factor, decomposeDense(factor, config, params), config);
     factor.refreshedAt = factor.updates;
-    if (config.strategy !== 'kfac') adapt(factor, config.rsvdRankRule, t, params.inverse);
+    if (truncates(factor, config)) adapt(factor, config.adaptiveRank.rsvd, t, params.inverse);
     return;
   }
   if (t % params.brand !== 0) return;
-  if (usesOverwrite(config.strategy) && t % params.overwrite === 0 && t > params.inverse) {
+  if (strategy.overwrite && t % params.overwrite === 0 && t > params.inverse) {
     // B-R overwrite (only when it really happens; no correction on these steps).
     commit(factor, randomizedEigen(factor, config, params, 'svd'), config);
     factor.updates = factor.averageUpdates;
   } else {
-    let next = brandStep(factor, batch!, config);
-    if (config.strategy === 'b-kfac-c' && t % params.correction === 0) {
+    let next = brandStep(factor, batch!, config, workspace);
+    if (strategy.correction && t % params.correction === 0) {
       next = correct(factor, next, config.correctionFraction);
     }
     commit(factor, next, config);
     factor.updates += 1;
   }
   factor.refreshedAt = factor.updates;
-  adapt(factor, config.brandRankRule, t, params.brand);
+  adapt(factor, config.adaptiveRank.brand, t, params.brand);
 }
 
 /** `K ← ρK + (1−ρ)K_b` on the dense average, in place. */
@@ -126,19 +128,15 @@ function accumulate(factor: FactorState, batch: Matrix, decay: number): void {
   factor.averageUpdates += 1;
 }
 
-/** Decomposition of a dense-tracked factor: full EVD (`kfac`), SREVD (`sre-kfac`) or RSVD. */
+/** Decomposition of a dense-tracked factor by the strategy's dense refresh: full EVD, RSVD or REVD. */
 function decomposeDense(
   factor: FactorState,
   config: ResolvedConfig,
   params: StepParams,
 ): LowRankEigen {
-  if (config.strategy === 'kfac') return eigh(averageMatrix(factor));
-  return randomizedEigen(
-    factor,
-    config,
-    params,
-    config.strategy === 'sre-kfac' ? 'rayleigh-ritz' : 'svd',
-  );
+  const refresh = config.strategy.denseRefresh;
+  if (refresh === 'evd') return eigh(averageMatrix(factor));
+  return randomizedEigen(factor, config, params, refresh === 'revd' ? 'rayleigh-ritz' : 'svd');
 }
 
 /**
@@ -169,7 +167,12 @@ function randomizedEigen(
  * One Brand step `K⁺ = ρ·U·diag(D)·Uᵀ + M·Mᵀ`: `'post'` truncates the
  * result to `r`, `'pre'` truncates the input to `r` and keeps `r + n'`.
  */
-function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): LowRankEigen {
+function brandStep(
+  factor: FactorState,
+  batch: Matrix,
+  config: ResolvedConfig,
+  workspace: Workspace,
+): LowRankEigen {
   const d = factor.dim;
   const [n] = batch.shape as [number, number];
   const m = factor.values.length;
@@ -179,8 +182,11 @@ function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): 
   // drop (r < m) still sees the pairs the batch may promote; 'pre' truncates the input first.
   const kept = post ? m : Math.min(m, r);
   const columns = Math.min(post ? r : kept + n, kept + n, d);
-  const work = factorWorkspace(factor, d * n, columns);
-  const increment = fromArray(work.increment, [d, n], 'col');
+  const increment = fromArray(
+    workspace.buffer('brandIncrement', d * n).subarray(0, d * n),
+    [d, n],
+    'col',
+  );
   scaledTransposeInto(increment, batch, Math.sqrt((1 - config.decay) * batchScale(factor.side, n)));
   const prev: LowRankEigen = {
     values: factor.values.subarray(0, kept),
@@ -189,7 +195,14 @@ function brandStep(factor: FactorState, batch: Matrix, config: ResolvedConfig): 
   return brandEighUpdate(prev, increment, {
     decay: config.decay,
     ...(post ? { rank: r } : {}),
-    out: { values: work.values, vectors: fromArray(work.vectors, [d, work.values.length], 'col') },
+    out: {
+      values: workspace.buffer('brandValues', columns).subarray(0, columns),
+      vectors: fromArray(
+        workspace.buffer('brandVectors', d * columns).subarray(0, d * columns),
+        [d, columns],
+        'col',
+      ),
+    },
   });
 }
 
@@ -218,18 +231,23 @@ function commit(factor: FactorState, rep: LowRankEigen, config: ResolvedConfig):
   factor.values.set(rep.values);
   applyCutoff(factor.values, config.eigenvalueCutoff);
   factor.vectors.set(columnMajorData(rep.vectors, d, m));
-  const rule = factor.tracking === 'brand' ? config.brandRankRule : config.rsvdRankRule;
+  const rule = factor.tracking === 'brand' ? config.adaptiveRank.brand : config.adaptiveRank.rsvd;
   const ratio = truncationRatio(factor.values);
-  if (rule !== null && ratio !== null && config.strategy !== 'kfac') {
+  if (rule !== null && ratio !== null && truncates(factor, config)) {
     factor.ratios.push(ratio);
     if (factor.ratios.length > rule.historyLength) factor.ratios.shift();
   }
 }
 
+/** Whether the factor's refreshes truncate to a rank (all but a full EVD), so ranks may adapt. */
+function truncates(factor: FactorState, config: ResolvedConfig): boolean {
+  return factor.tracking === 'brand' || config.strategy.denseRefresh !== 'evd';
+}
+
 /** Adaptive ranks: adapt the rank every `period·multiplier` steps (not at step 0). */
 function adapt(
   factor: FactorState,
-  rule: ResolvedConfig['rsvdRankRule'],
+  rule: AdaptiveRankRule | null,
   step: number,
   period: number,
 ): void {

@@ -41,8 +41,8 @@ export interface LayerSnapshot {
   readonly meta: {
     /** Always `'bkfac-kfactors-layer'`. */
     readonly format: 'bkfac-kfactors-layer';
-    /** Format version, currently 1. */
-    readonly version: 1;
+    /** Format version: 2 (version 1, whose configuration named the strategy and listed the rank rules flat, is read too). */
+    readonly version: 1 | 2;
     /** The state, buffers replaced by `{ "$buffer": index }`. */
     readonly state: JsonValue;
   };
@@ -73,7 +73,7 @@ const FORMAT = 'bkfac-kfactors-layer';
 export function snapshotLayer(state: LayerState): LayerSnapshot {
   assertLayerState('snapshotLayer', 'state', state);
   const buffers: Float64Array[] = [];
-  return { meta: { format: FORMAT, version: 1, state: encode(state, buffers) }, buffers };
+  return { meta: { format: FORMAT, version: 2, state: encode(state, buffers) }, buffers };
 }
 
 /**
@@ -102,8 +102,8 @@ export function snapshotLayer(state: LayerState): LayerSnapshot {
  */
 export function restoreLayer(snapshot: LayerSnapshot): LayerState {
   const meta = snapshot?.meta;
-  if (meta?.format !== FORMAT || meta.version !== 1) {
-    fail('snapshot.meta', `{ format: '${FORMAT}', version: 1 }`, meta?.format ?? meta);
+  if (meta?.format !== FORMAT || (meta.version !== 1 && meta.version !== 2)) {
+    fail('snapshot.meta', `{ format: '${FORMAT}', version: 1 or 2 }`, meta?.format ?? meta);
   }
   if (!Array.isArray(snapshot.buffers))
     fail('snapshot.buffers', 'an array of Float64Array', snapshot.buffers);
@@ -112,7 +112,11 @@ export function restoreLayer(snapshot: LayerSnapshot): LayerState {
   const config = resolveConfigAs(
     'restoreLayer',
     'state.config',
-    toUserConfig('restoreLayer', 'state.config', raw.config),
+    toUserConfig(
+      'restoreLayer',
+      'state.config',
+      meta.version === 1 ? upgradeConfigV1(raw.config) : raw.config,
+    ),
   );
   const inputDim = int(raw.inputDim, 'state.inputDim', 1);
   const outputDim = int(raw.outputDim, 'state.outputDim', 1);
@@ -135,6 +139,13 @@ export function restoreLayer(snapshot: LayerSnapshot): LayerState {
     reportedAs('restoreLayer', arg, () => checkFactorContent(factor, arg));
   }
   return state;
+}
+
+/** A version-1 resolved configuration in today's shape: rank rules nested under `adaptiveRank`. */
+function upgradeConfigV1(config: unknown): unknown {
+  if (typeof config !== 'object' || config === null) return config;
+  const { rsvdRankRule, brandRankRule, ...rest } = config as Record<string, unknown>;
+  return { ...rest, adaptiveRank: { rsvd: rsvdRankRule, brand: brandRankRule } };
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { assertInteger, createRng, InvalidArgumentError } from '@bkfac/linalg';
 import type { RngState } from '@bkfac/linalg';
-import { resolveConfigAs, usesBrand, usesOverwrite } from './config.js';
+import { resolveConfigAs } from './config.js';
+import { keepsDenseCopy } from './strategy.js';
 import type { KFactorsConfig, ResolvedConfig } from './config.js';
 import { scheduleValue } from './schedule.js';
 import { assertLayerState } from './state-check.js';
@@ -17,9 +18,10 @@ import type { FactorSide } from './statistics.js';
  *
  * @example
  * ```ts
- * import type { FactorTracking } from '@bkfac/kfactors';
- * const t: FactorTracking = 'brand';
- * console.log(t); // brand
+ * import { createLayerState, type FactorTracking } from '@bkfac/kfactors';
+ * const state = createLayerState({ strategy: 'b-kfac', rank: 8 }, { inputDim: 65, outputDim: 10, batchSize: 16 });
+ * const tracking: FactorTracking[] = [state.a.tracking, state.g.tracking];
+ * console.log(tracking); // ["brand", "dense"]
  * ```
  * @category Layer state
  */
@@ -109,9 +111,10 @@ export interface LayerState {
  *
  * @example
  * ```ts
- * import type { LayerDims } from '@bkfac/kfactors';
+ * import { createLayerState, type LayerDims } from '@bkfac/kfactors';
  * const dims: LayerDims = { inputDim: 785, outputDim: 10, batchSize: 128, seed: 3 };
- * console.log(dims.inputDim); // 785
+ * const state = createLayerState({ strategy: 'b-kfac' }, dims);
+ * console.log([state.a.tracking, state.a.rank, state.g.rank]); // ["brand", 220, 10]
  * ```
  * @category Layer state
  */
@@ -213,12 +216,12 @@ function createFactor(
   seed: number,
 ): FactorState {
   const scheduled = scheduleValue(config.rank, 0);
-  const rankCheck = config.brandRankRule?.maxRank ?? scheduled;
+  const rankCheck = config.adaptiveRank.brand?.maxRank ?? scheduled;
   const brand =
-    usesBrand(config.strategy) &&
+    config.strategy.brand &&
     (config.brandRule === 'force' || brandApplies(dim, rankCheck, batchSize));
   const rank = Math.min(scheduled, dim);
-  const keepsAverage = !brand || usesOverwrite(config.strategy) || config.exactAverage;
+  const keepsAverage = !brand || keepsDenseCopy(config.strategy) || config.exactAverage;
   return {
     side,
     dim,

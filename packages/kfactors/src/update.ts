@@ -11,6 +11,8 @@ import type { FactorState, LayerState } from './state.js';
 import { assertLayerState } from './state-check.js';
 import { assertMomentsRepresentable, checkBatch } from './statistics.js';
 import { scheduleValue } from './schedule.js';
+import { workspaceOf } from './workspace.js';
+import type { Workspace } from './workspace.js';
 
 /**
  * Position of the optimizer in training: the global step `t` (0, 1, 2, …,
@@ -118,6 +120,7 @@ export function statisticsDue(state: LayerState, clock: StepClock): StatisticsDu
  * @param state - the layer state (mutated)
  * @param clock - step (greater than the previous one) and epoch
  * @param batch - `X̃` (`n x d_A`) and/or `E` (`n x d_out`), as {@link statisticsDue} requires
+ * @param options - optional `workspace` (see {@link Workspace}) so repeated calls allocate nothing
  * @throws {@link @bkfac/linalg!InvalidArgumentError} if the clock is invalid or not after the last step, a due
  *   statistic is missing, or a statistic's second moments would overflow float64
  * @throws {@link @bkfac/linalg!ShapeError} if a batch has the wrong width, no rows, or the two batches differ in `n`
@@ -137,7 +140,12 @@ export function statisticsDue(state: LayerState, clock: StepClock): StatisticsDu
  * ```
  * @category Layer state
  */
-export function updateLayer(state: LayerState, clock: StepClock, batch: LayerBatch): void {
+export function updateLayer(
+  state: LayerState,
+  clock: StepClock,
+  batch: LayerBatch,
+  options: { readonly workspace?: Workspace } = {},
+): void {
   const fn = 'updateLayer';
   const params = paramsAt(fn, state, clock);
   if (params.step <= state.lastStep) {
@@ -175,8 +183,12 @@ export function updateLayer(state: LayerState, clock: StepClock, batch: LayerBat
       `[${gradients.shape[0]}, ${gradients.shape[1]}]`,
     );
   }
-  advanceFactor(state.a, inputs, state.config, params);
-  advanceFactor(state.g, gradients, state.config, params);
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(fn, 'options', 'an object { workspace? }', options);
+  }
+  const workspace = workspaceOf(fn, 'options.workspace', options.workspace);
+  advanceFactor(state.a, inputs, state.config, params, workspace);
+  advanceFactor(state.g, gradients, state.config, params, workspace);
   state.lastStep = params.step;
   state.epoch = clock.epoch;
   state.damping = scheduleValue(state.config.damping, clock.epoch);

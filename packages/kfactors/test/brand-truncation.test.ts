@@ -2,6 +2,7 @@ import { createRng, fromRows } from '@bkfac/linalg';
 import { resolveConfig } from '../src/config';
 import { advanceFactor, type StepParams } from '../src/refresh';
 import type { FactorState } from '../src/state';
+import { createWorkspace } from '../src/workspace';
 
 /**
  * A Brand step that lowers the rank from 6 to 4: D = [10, 9, 8, 7, 6, 5] on U = I[:, :6], ρ = 0.9,
@@ -42,7 +43,7 @@ function rankDropStep(truncation: 'post' | 'pre'): Float64Array {
     rank: 4,
     oversample: 0,
   };
-  advanceFactor(factor, fromRows([row]), config, params);
+  advanceFactor(factor, fromRows([row]), config, params, createWorkspace());
   return factor.values;
 }
 

@@ -97,6 +97,20 @@ const templates: Record<string, Template> = {
   ],
   inversionError: () => [updatedState({ strategy: 'kfac' }), 'A', { norm: 'frobenius' }],
   snapshotLayer: () => [updatedState(brandConfig())],
+  strategySpec: () => ['b-kfac'],
+  strategyPeriods: () => [K.strategySpec('b-kfac-c')],
+  defineStrategy: () => [
+    {
+      name: 'b-sre-kfac',
+      label: 'B-SRE-KFAC',
+      denseRefresh: 'revd',
+      brand: true,
+      overwrite: false,
+      correction: true,
+      defaultDamping: 'adaptive',
+    },
+  ],
+  createWorkspace: () => [],
   restoreLayer: () => [K.snapshotLayer(updatedState({ strategy: 'sre-kfac', rank: 2 }))],
 };
 

@@ -121,12 +121,9 @@ describe('configuration and period consistency', () => {
       'adaptive',
       'auto',
     ]);
-    expect([c.rsvdRankRule, c.brandRankRule, c.eigenvalueCutoff, c.exactAverage]).toEqual([
-      null,
-      null,
-      1e-10,
-      false,
-    ]);
+    expect([c.adaptiveRank.rsvd, c.adaptiveRank.brand, c.eigenvalueCutoff, c.exactAverage]).toEqual(
+      [null, null, 1e-10, false],
+    );
     expect(resolveConfig({ strategy: 'kfac' }).dampingMode).toBe('kronecker');
   });
 

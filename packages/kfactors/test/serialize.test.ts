@@ -90,7 +90,7 @@ describe('restoreLayer rejects malformed snapshots', () => {
     s.meta.state as unknown as Record<string, Record<string, unknown>>;
   const cases: [string, (s: LayerSnapshot) => LayerSnapshot][] = [
     ['a wrong format', (s) => ({ ...s, meta: { ...s.meta, format: 'x' as never } })],
-    ['a wrong version', (s) => ({ ...s, meta: { ...s.meta, version: 2 as never } })],
+    ['a wrong version', (s) => ({ ...s, meta: { ...s.meta, version: 3 as never } })],
     ['a missing buffer', (s) => ({ ...s, buffers: s.buffers.slice(1) })],
     [
       'a short buffer',
