@@ -205,6 +205,7 @@ export default function run(): void {
         (profile) =>
           kfacOptimizer(s, {
             layers,
+            batchSize: BATCH,
             learningRate: paperLearningRate(BATCH),
             factors: paperFactorConfig(s, RANK),
             profile,

@@ -17,8 +17,6 @@
 export { InvalidScheduleError } from './errors.js';
 export { normalizeSchedule, scheduleValue } from './schedule.js';
 export type { NormalizedSchedule, PiecewiseSchedule, ScheduleBounds } from './schedule.js';
-export { learningRateAt, REFERENCE_LEARNING_RATE_TABLE } from './learning-rate.js';
-export type { LearningRateSchedule, LearningRateScaling } from './learning-rate.js';
 export { defineStrategy, STRATEGIES, strategyPeriods, strategySpec } from './strategy.js';
 export type { DampingMode, DenseRefresh, StrategyName, StrategySpec } from './strategy.js';
 export { resolveConfig } from './config.js';

@@ -50,11 +50,6 @@ const templates: Record<string, Template> = {
     { min: 1, integer: true },
   ],
   scheduleValue: () => [{ epochs: [0, 5], values: [100, 50] }, 7],
-  learningRateAt: () => [
-    { kind: 'exp', initial: 0.3, rate: 9, period: 80 },
-    1.5,
-    { workers: 1, batchSize: 256 },
-  ],
   resolveConfig: () => [
     {
       strategy: 'rs-kfac',

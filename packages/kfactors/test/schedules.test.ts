@@ -1,8 +1,6 @@
 import {
   InvalidScheduleError,
-  learningRateAt,
   normalizeSchedule,
-  REFERENCE_LEARNING_RATE_TABLE,
   resolveConfig,
   scheduleValue,
   type KFactorsConfig,
@@ -51,54 +49,6 @@ describe('piecewise schedules', () => {
       expect((e as InvalidScheduleError).epoch).toBe(4);
       expect(e).toBeInstanceOf(InvalidArgumentError);
     }
-  });
-});
-
-describe('learning-rate schedules', () => {
-  it('exp at e = 1 is 0.3·(79/80)^9', () => {
-    expect(learningRateAt({ kind: 'exp', initial: 0.3, rate: 9, period: 80 }, 1)).toBeCloseTo(
-      0.2679,
-      4,
-    );
-    expect(learningRateAt({ kind: 'exp', initial: 0.3, rate: 9, period: 80 }, 1)).toBe(
-      0.3 * (79 / 80) ** 9,
-    );
-    expect(learningRateAt({ kind: 'exp', initial: 0.3, rate: 9, period: 80 }, 90)).toBe(0);
-  });
-  it('staircase divides by R every P epochs', () => {
-    const s = { kind: 'staircase', initial: 0.3, rate: 3, period: 12 } as const;
-    expect([11, 12, 24].map((e) => learningRateAt(s, e))).toEqual([0.3, 0.3 / 3, 0.3 / 9]);
-  });
-  it('cos anneals to 0.001 then holds 0.0005', () => {
-    const s = { kind: 'cos', initial: 0.1, period: 90 } as const;
-    expect(learningRateAt(s, 0)).toBeCloseTo(0.1, 15);
-    expect(learningRateAt(s, 45)).toBeCloseTo(0.001 + 0.5 * 0.099, 15);
-    expect(learningRateAt(s, 90)).toBe(0.0005);
-  });
-  it('reference table at its boundaries', () => {
-    const at = (e: number): number => learningRateAt(REFERENCE_LEARNING_RATE_TABLE, e);
-    expect([1, 2, 3, 12, 13, 17, 18, 26, 27, 39, 40].map(at)).toEqual([
-      0.3, 0.2, 0.1, 0.1, 0.03, 0.03, 0.01, 0.01, 0.003, 0.003, 0.001,
-    ]);
-  });
-  it('auto-scaling evaluates at e/s and multiplies by √s', () => {
-    // CIFAR10 scripts: staircase 0.3, R 3, P 12, n = 128 on one worker: lr = 0.3·√0.5 / 3^⌊2e/12⌋
-    const s = { kind: 'staircase', initial: 0.3, rate: 3, period: 12 } as const;
-    const scaling = { workers: 1, batchSize: 128 };
-    expect(learningRateAt(s, 5, scaling)).toBe(Math.sqrt(0.5) * 0.3);
-    expect(learningRateAt(s, 6, scaling)).toBe(Math.sqrt(0.5) * (0.3 / 3));
-  });
-  it('rejects bad input', () => {
-    expect(() => learningRateAt({ kind: 'nope' } as never, 1)).toThrow(InvalidArgumentError);
-    expect(() => learningRateAt({ kind: 'constant', initial: 0.1 }, -1)).toThrow(
-      InvalidArgumentError,
-    );
-    expect(() => learningRateAt({ kind: 'exp', initial: 0.1, rate: 1, period: 0 }, 1)).toThrow(
-      InvalidArgumentError,
-    );
-    expect(() =>
-      learningRateAt({ kind: 'constant', initial: 0.1 }, 1, { workers: 0, batchSize: 1 }),
-    ).toThrow(InvalidArgumentError);
   });
 });
 

@@ -11,7 +11,7 @@ export type { BackwardContext } from './autograd/tensor.js';
 export { backward } from './autograd/backward.js';
 export type { BackwardOptions } from './autograd/backward.js';
 export { linear } from './ops/linear.js';
-export type { LinearCapture, LinearOptions } from './ops/linear.js';
+export type { LinearHooks, LinearOptions } from './ops/linear.js';
 export { relu, sigmoid, tanh } from './ops/activations.js';
 export { dropout } from './ops/dropout.js';
 export {
@@ -56,17 +56,47 @@ export type { SamplerState, SamplerOptions, IndexBatch } from './data/sampler.js
 export { batches } from './data/batches.js';
 export type { LabelledBatch, BatchesOptions } from './data/batches.js';
 export type { Optimizer, StepContext, CurvatureNeeds } from './optim/types.js';
-export type { LearningRate, ScaledLearningRate } from './optim/base.js';
+export { learningRateAt, REFERENCE_LEARNING_RATE_TABLE } from './optim/learning-rate.js';
+export type {
+  LearningRate,
+  LearningRateScaling,
+  LearningRateSchedule,
+  ScaledLearningRate,
+} from './optim/learning-rate.js';
+export { chain } from './optim/transform.js';
+export type { ChainState, GradientTransform, TransformContext } from './optim/transform.js';
+export {
+  addWeightDecay,
+  heavyBall,
+  masked,
+  scaleByAdam,
+  scaleByLearningRate,
+} from './optim/transforms.js';
+export type {
+  AdamScalingOptions,
+  AdamScalingState,
+  CountState,
+  MomentumOptions,
+  MomentumState,
+  WeightDecayOptions,
+} from './optim/transforms.js';
 export { sgd } from './optim/sgd.js';
-export type { SgdOptions, SgdState } from './optim/sgd.js';
+export type { SgdOptions } from './optim/sgd.js';
 export { adam, adamw } from './optim/adam.js';
-export type { AdamOptions, AdamState } from './optim/adam.js';
+export type { AdamOptions } from './optim/adam.js';
 export { encodeTree, decodeTree } from './checkpoint/codec.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint/file.js';
 export { evaluate, evaluateReconstruction } from './train/evaluate.js';
 export type { Evaluation, ReconstructionEvaluation } from './train/evaluate.js';
 export { Trainer } from './train/trainer.js';
 export type { TrainerOptions, TrainerSnapshot, StepReport } from './train/trainer.js';
+export { kfacPreconditioner } from './optim/kfac-preconditioner.js';
+export type {
+  KfacPreconditionerOptions,
+  KfacPreconditionerState,
+  KfacTiming,
+  Preconditioner,
+} from './optim/kfac-preconditioner.js';
 export { kfacOptimizer } from './optim/kfac.js';
-export type { KfacOptions, KfacState, KfacTiming, Preconditioner } from './optim/kfac.js';
+export type { KfacOptions } from './optim/kfac.js';
 export { paperFactorConfig, paperLearningRate } from './optim/paper.js';

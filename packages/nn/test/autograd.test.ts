@@ -105,19 +105,20 @@ describe('linear', () => {
     );
   });
 
-  it('captures X̃ on forward and E = ∂L/∂Y on backward', () => {
-    const capture = { input: null, outputGrad: null } as {
-      input: Mat | null;
-      outputGrad: Mat | null;
+  it('hooks observe X̃ on forward and E = ∂L/∂Y on every backward pass', () => {
+    const inputs: Mat[] = [];
+    const outputGrads: Mat[] = [];
+    const hooks = {
+      input: (m: Mat) => inputs.push(m),
+      outputGrad: (m: Mat) => outputGrads.push(m),
     };
     const x = matOf([[1, 2]]);
-    const y = linear(constant(x), variable(matOf([[1, 1, 0]])), { bias: true, capture });
-    expect(rowsOf(capture.input!)).toEqual([[1, 2, 1]]);
-    expect(capture.outputGrad).toBeNull();
+    const y = linear(constant(x), variable(matOf([[1, 1, 0]])), { bias: true, hooks });
+    expect(inputs.map(rowsOf)).toEqual([[[1, 2, 1]]]);
+    expect(outputGrads).toHaveLength(0);
     backward(squaredErrorLoss(y, matOf([[1]])));
-    expect(rowsOf(capture.outputGrad!)).toEqual([[2]]); // (3 − 1)/1
-    backward(squaredErrorLoss(y, matOf([[0]])), { captureCurvature: false });
-    expect(rowsOf(capture.outputGrad!)).toEqual([[2]]); // untouched by a non-capturing pass
+    backward(squaredErrorLoss(y, matOf([[0]])), { parameterGradients: false });
+    expect(outputGrads.map(rowsOf)).toEqual([[[2]], [[3]]]); // (3 − 1)/1, then (3 − 0)/1
   });
 
   it('skips the weight gradient on request but still propagates to the input', () => {

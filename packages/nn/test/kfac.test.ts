@@ -2,7 +2,17 @@ import { describe, expect, it } from '@jest/globals';
 import { InvalidArgumentError, fromRows } from '@bkfac/linalg';
 import type { StrategyName } from '@bkfac/kfactors';
 import { kfacOptimizer, mlp, sequential } from '@bkfac/nn';
-import type { Curvature, KfacOptions, KfacState, Optimizer, Params } from '@bkfac/nn';
+import type {
+  ChainState,
+  Curvature,
+  KfacOptions,
+  KfacPreconditionerState,
+  Optimizer,
+  Params,
+} from '@bkfac/nn';
+
+/** The K-factor states inside a K-FAC optimizer's state. */
+const layersOf = (state: ChainState) => (state.preconditioner as KfacPreconditionerState).layers;
 import {
   matOf,
   maxAbs,
@@ -41,6 +51,7 @@ function updatesOver<S>(opt: Optimizer<S>, steps: ReturnType<typeof batches>): R
 const exactSchedule = { update: 1, inverse: 1, brand: 1, overwrite: 2, correction: 1 };
 const base = (factors: KfacOptions['factors']): KfacOptions => ({
   layers: ['linear0'],
+  batchSize: 3,
   learningRate: 1,
   weightDecay: 0,
   factors: { rank: 5, damping: 0.1, clip: null, periods: exactSchedule, ...factors },
@@ -123,7 +134,7 @@ describe('K-FAC optimizer bookkeeping', () => {
       weightDecay: 0.5,
     });
     const params = steps[0]!.params;
-    let state: KfacState = opt.init(params);
+    let state = opt.init(params);
     const noDecay = kfacOptimizer('rs-kfac', {
       ...base({ periods: { update: 1, inverse: 1 } }),
       weightDecay: 0,
@@ -187,12 +198,12 @@ describe('K-FAC optimizer bookkeeping', () => {
     const [, state] = opt.update(grads, opt.init(params), params, { curvature: swapped });
     const [, reference] = opt.update(grads, opt.init(params), params, { curvature });
     // G = n·EᵀE scales by 4 when E doubles; A is unchanged.
-    expect(state.layers.linear0!.g.average![0]).toBeCloseTo(
-      4 * reference.layers.linear0!.g.average![0]!,
+    expect(layersOf(state).linear0!.g.average![0]).toBeCloseTo(
+      4 * layersOf(reference).linear0!.g.average![0]!,
       12,
     );
-    expect(Array.from(state.layers.linear0!.a.average!)).toEqual(
-      Array.from(reference.layers.linear0!.a.average!),
+    expect(Array.from(layersOf(state).linear0!.a.average!)).toEqual(
+      Array.from(layersOf(reference).linear0!.a.average!),
     );
   });
 
@@ -203,24 +214,32 @@ describe('K-FAC optimizer bookkeeping', () => {
     expect(() => opt.update(grads, opt.init(params), params, { curvature: {} })).toThrow(
       InvalidArgumentError,
     );
-    expect(() => kfacOptimizer('b-kfac', { layers: ['nope'] }).init(params)).toThrow(
+    expect(() => kfacOptimizer('b-kfac', { layers: ['nope'], batchSize: 3 }).init(params)).toThrow(
       InvalidArgumentError,
     );
     expect(() =>
-      kfacOptimizer('kfac', { layers: ['linear0'], preconditioner: 'factored' }),
+      kfacOptimizer('kfac', { layers: ['linear0'], batchSize: 3, preconditioner: 'factored' }),
     ).toThrow(InvalidArgumentError);
     expect(() =>
-      kfacOptimizer('b-kfac', { layers: ['linear0'], preconditioner: 'sparse' as 'dense' }),
+      kfacOptimizer('b-kfac', {
+        layers: ['linear0'],
+        batchSize: 3,
+        preconditioner: 'sparse' as 'dense',
+      }),
     ).toThrow(InvalidArgumentError);
-    expect(() => kfacOptimizer('b-kfac', { layers: ['linear0'], momentum: 1 })).toThrow(
-      InvalidArgumentError,
-    );
-    expect(() => kfacOptimizer('b-kfac', { layers: ['linear0'], factors: { decay: 2 } })).toThrow(
-      InvalidArgumentError,
-    );
-    expect(() => kfacOptimizer('magic' as StrategyName, { layers: ['linear0'] })).toThrow(
-      InvalidArgumentError,
-    );
+    expect(() =>
+      kfacOptimizer('b-kfac', { layers: ['linear0'], batchSize: 3, momentum: 1 }),
+    ).toThrow(InvalidArgumentError);
+    expect(() =>
+      kfacOptimizer('b-kfac', { layers: ['linear0'], batchSize: 3, factors: { decay: 2 } }),
+    ).toThrow(InvalidArgumentError);
+    expect(() =>
+      kfacOptimizer('magic' as StrategyName, { layers: ['linear0'], batchSize: 3 }),
+    ).toThrow(InvalidArgumentError);
+    // The LL rule needs the batch size when init builds the K-factors.
+    expect(() =>
+      kfacOptimizer('b-kfac', { layers: ['linear0'] } as unknown as KfacOptions),
+    ).toThrow(/kfacOptimizer: argument 'options.batchSize'/);
     expect(() => kfacOptimizer('b-kfac', null as unknown as KfacOptions)).toThrow(
       InvalidArgumentError,
     );
@@ -311,6 +330,7 @@ describe('deep linear network with squared loss', () => {
       // and the only shift is the identity initialisation ρ = 1e-13.
       const opt = kfacOptimizer('kfac', {
         layers: [layer.key],
+        batchSize: n,
         learningRate: 1,
         weightDecay: 0,
         factors: { damping: 0, decay: 1e-13, clip: null, periods: { update: 1, inverse: 1 } },

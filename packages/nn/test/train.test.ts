@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, NonFiniteError, ShapeError, fromRows, zeros } from '@bkfac/linalg';
-import type { StrategyName } from '@bkfac/kfactors';
+import { defineStrategy } from '@bkfac/kfactors';
+import type { StrategyName, StrategySpec } from '@bkfac/kfactors';
 import {
   Trainer,
   adam,
@@ -58,9 +59,10 @@ const batchSize = 32;
 const keys = ['linear0', 'linear1'];
 const quickPeriods = { update: 5, inverse: 20, brand: 5, overwrite: 40, correction: 10 };
 
-function family(strategy: StrategyName): Optimizer<unknown> {
+function family(strategy: StrategyName | StrategySpec): Optimizer<unknown> {
   return kfacOptimizer(strategy, {
     layers: keys,
+    batchSize,
     learningRate: 0.1,
     factors: { rank: 8, periods: quickPeriods, damping: 0.1 },
     seed: 3,
@@ -76,6 +78,20 @@ const optimizers: Record<string, () => Optimizer<unknown>> = {
   'b-kfac': () => family('b-kfac'),
   'b-r-kfac': () => family('b-r-kfac'),
   'b-kfac-c': () => family('b-kfac-c'),
+  // A strategy of one's own is one record of existing refresh kinds: Brand steps with
+  // corrections, REVD for the factors the LL rule keeps dense.
+  'b-sre-kfac (defined here)': () =>
+    family(
+      defineStrategy({
+        name: 'b-sre-kfac',
+        label: 'B-SRE-KFAC',
+        denseRefresh: 'revd',
+        brand: true,
+        overwrite: false,
+        correction: true,
+        defaultDamping: 'adaptive',
+      }),
+    ),
 };
 
 describe('training smoke test: every optimizer lowers the training loss', () => {
@@ -107,9 +123,11 @@ describe('training smoke test: every optimizer lowers the training loss', () => 
     trainer.step();
     const layers = (
       trainer.optimizerState as {
-        layers: Record<string, { a: { tracking: string }; g: { tracking: string } }>;
+        preconditioner: {
+          layers: Record<string, { a: { tracking: string }; g: { tracking: string } }>;
+        };
       }
-    ).layers;
+    ).preconditioner.layers;
     expect([
       layers.linear0!.a.tracking,
       layers.linear0!.g.tracking,
@@ -131,6 +149,7 @@ describe('autoencoder training', () => {
     'b-kfac': () =>
       kfacOptimizer('b-kfac', {
         layers: aeKeys,
+        batchSize,
         learningRate: 0.1,
         factors: { rank: 8, periods: quickPeriods, damping: 0.1 },
         seed: 3,
@@ -232,7 +251,9 @@ describe('checkpoint and resume', () => {
       for (let i = 0; i < 6; i++) t.step();
       return t.snapshot();
     };
-    type Layers = { layers: Record<string, { a: { values: Float64Array; dim: number } }> };
+    type Layers = {
+      preconditioner: { layers: Record<string, { a: { values: Float64Array; dim: number } }> };
+    };
     const bKfac = optimizers['b-kfac']!;
     const good = trained(bKfac);
     expect(() => new Trainer(options(bKfac), good)).not.toThrow();
@@ -242,22 +263,23 @@ describe('checkpoint and resume', () => {
     expect(() => new Trainer(options(bKfac), nanWeight)).toThrow(NonFiniteError);
 
     const nanValue = trained(bKfac);
-    (nanValue.optimizerState as Layers).layers.linear0!.a.values[0] = NaN;
+    (nanValue.optimizerState as Layers).preconditioner.layers.linear0!.a.values[0] = NaN;
     expect(() => new Trainer(options(bKfac), nanValue)).toThrow(NonFiniteError);
 
     const wrongDim = trained(bKfac);
-    (wrongDim.optimizerState as Layers).layers.linear1!.a.dim = 7;
+    (wrongDim.optimizerState as Layers).preconditioner.layers.linear1!.a.dim = 7;
     expect(() => new Trainer(options(bKfac), wrongDim)).toThrow(InvalidArgumentError);
 
     const foreignLayer = trained(bKfac);
-    const layers = (foreignLayer.optimizerState as Layers).layers;
+    const layers = (foreignLayer.optimizerState as Layers).preconditioner.layers;
     layers.extra = layers.linear0!;
     expect(() => new Trainer(options(bKfac), foreignLayer)).toThrow(
-      "b-kfac.restore: argument 'state.layers'",
+      "b-kfac.restore: argument 'state.preconditioner.layers'",
     );
 
     const adamState = trained(optimizers.adam!);
-    (adamState.optimizerState as { m: Record<string, Float64Array> }).m.linear1![0] = NaN;
+    (adamState.optimizerState as { adam: { m: Record<string, Float64Array> } }).adam.m.linear1![0] =
+      NaN;
     expect(() => new Trainer(options(optimizers.adam!), adamState)).toThrow(NonFiniteError);
   });
 

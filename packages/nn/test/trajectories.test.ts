@@ -26,6 +26,7 @@ const kfac = (strategy: StrategyName, fisher: 'empirical' | 'true' = 'empirical'
   make: () =>
     kfacOptimizer(strategy, {
       layers,
+      batchSize: BATCH,
       learningRate: 0.05,
       momentum: 0.9,
       weightDecay: 1e-3,

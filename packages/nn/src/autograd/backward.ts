@@ -13,8 +13,6 @@ import type { BackwardContext, Tensor } from './tensor.js';
 export interface BackwardOptions {
   /** Accumulate into leaf variables' `grad` (default `true`); `false` runs a propagation-only pass. */
   parameterGradients?: boolean;
-  /** Let Linear ops record their pre-activation gradients into their captures (default `true`). */
-  captureCurvature?: boolean;
 }
 
 /**
@@ -50,7 +48,6 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
   }
   const ctx: BackwardContext = {
     parameterGradients: options.parameterGradients ?? true,
-    captureCurvature: options.captureCurvature ?? true,
   };
   const order = topologicalOrder(root);
   for (const t of order) if (!t.isLeaf) t.grad = null;

@@ -14,8 +14,6 @@ import { addInPlace } from './elementwise.js';
 export interface BackwardContext {
   /** Accumulate gradients into leaf variables (parameters); `false` only propagates through the graph. */
   readonly parameterGradients: boolean;
-  /** Let Linear ops record their pre-activation gradient `E` into their curvature capture. */
-  readonly captureCurvature: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@ import { NonFiniteError } from '@bkfac/linalg';
 import type { LayerState } from '@bkfac/kfactors';
 import { inversionError } from '@bkfac/kfactors';
 import type { Dataset } from '../data/dataset.js';
-import type { KfacState, KfacTiming } from '../optim/kfac.js';
+import type { KfacPreconditionerState, KfacTiming } from '../optim/kfac-preconditioner.js';
 import type { TrainerSnapshot } from '../train/trainer.js';
 import { Trainer } from '../train/trainer.js';
 import type { ExperimentConfig } from './config.js';
@@ -179,7 +179,7 @@ async function runOne(
       }
     }
     const probeErrors = config.inversionError && (final || trainer.steps % spe === 0);
-    probeFactors(record, trainer.optimizerState as KfacState, probeErrors, trainer.steps);
+    probeFactors(record, trainer.optimizerState, probeErrors, trainer.steps);
     record.peakRssMiB = Math.max(record.peakRssMiB, process.memoryUsage().rss / 2 ** 20);
     io.reporter.evaluation(record);
   };
@@ -248,13 +248,11 @@ async function runOne(
  * Records the K-factors' tracking and ranks and, for low-rank strategies, the
  * inversion error of every factor against the dense damped inverse.
  */
-function probeFactors(
-  record: RunRecord,
-  state: KfacState | undefined,
-  errors: boolean,
-  step: number,
-): void {
-  const layers = (state as Partial<KfacState> | undefined)?.layers;
+function probeFactors(record: RunRecord, state: unknown, errors: boolean, step: number): void {
+  // A K-FAC-family optimizer keeps its layers' K-factors in its preconditioner stage.
+  const stage = (state as { preconditioner?: Partial<KfacPreconditionerState> } | undefined)
+    ?.preconditioner;
+  const layers = stage?.layers;
   if (layers === undefined) return;
   const entries = Object.entries(layers) as [string, LayerState][];
   if (record.factors.length === 0) {

@@ -4,7 +4,7 @@
  */
 import type { KFactorsConfig, StrategyName } from '@bkfac/kfactors';
 import { adam } from '../optim/adam.js';
-import type { KfacTiming } from '../optim/kfac.js';
+import type { KfacTiming } from '../optim/kfac-preconditioner.js';
 import { kfacOptimizer } from '../optim/kfac.js';
 import { paperFactorConfig, paperLearningRate } from '../optim/paper.js';
 import { sgd } from '../optim/sgd.js';
@@ -155,6 +155,7 @@ export function buildOptimizer(
   const { lr, weightDecay } = settings.kfac;
   return kfacOptimizer(name, {
     layers,
+    batchSize: config.batchSize,
     learningRate: lr === 'paper' ? paperLearningRate(config.batchSize) : lr,
     momentum: 0,
     weightDecay,

@@ -20,7 +20,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { constant, variable } from '../autograd/tensor.js';
 import { relu, sigmoid, tanh } from '../ops/activations.js';
 import { dropout } from '../ops/dropout.js';
-import type { LinearCapture } from '../ops/linear.js';
+import type { LinearHooks } from '../ops/linear.js';
 import { linear } from '../ops/linear.js';
 import { bernoulliCrossEntropy, softmaxCrossEntropy, squaredErrorLoss } from '../ops/losses.js';
 import { sampleBernoulli, sampleLabels, sampleTargets } from '../ops/sampling.js';
@@ -386,9 +386,7 @@ export class Sequential {
     const skip = options.skipGradients ?? [];
     const weights = this.linearLayers.map((l) => variable(params[l.key]!));
     const captures =
-      fisher === 'none'
-        ? null
-        : this.linearLayers.map((): LinearCapture => ({ input: null, outputGrad: null }));
+      fisher === 'none' ? null : this.linearLayers.map(() => new CurvatureRecorder());
     const outputs = this.graph(
       constant(batch.x),
       weights,
@@ -449,7 +447,7 @@ export class Sequential {
     weights: readonly Tensor[],
     training: boolean,
     rng: Rng | undefined,
-    captures: readonly LinearCapture[] | null,
+    captures: readonly CurvatureRecorder[] | null,
     skip: readonly string[],
   ): Tensor {
     let h = x;
@@ -462,7 +460,7 @@ export class Sequential {
           h = linear(h, weights[k]!, {
             bias: info.bias,
             weightGradient: !skip.includes(info.key),
-            ...(capture ? { capture } : {}),
+            ...(capture ? { hooks: capture.hooks } : {}),
           });
           k++;
           break;
@@ -626,4 +624,19 @@ export function autoencoder(options: AutoencoderOptions): Sequential {
     layers.push({ type: 'linear', inFeatures: widths[i]!, outFeatures: widths[i + 1]!, init });
   }
   return new Sequential(layers);
+}
+
+/** A Linear layer's last `X̃` and `E`, kept by its hooks. */
+class CurvatureRecorder {
+  input: Matrix | null = null;
+  outputGrad: Matrix | null = null;
+  readonly hooks: LinearHooks = {
+    input: (x) => {
+      this.input = x;
+      this.outputGrad = null;
+    },
+    outputGrad: (e) => {
+      this.outputGrad = e;
+    },
+  };
 }

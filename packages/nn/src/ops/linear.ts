@@ -10,15 +10,16 @@ import type { Tensor } from '../autograd/tensor.js';
 import { accumulateGrad, opResult, wantsGrad } from '../autograd/tensor.js';
 
 /**
- * Where a Linear op leaves the two matrices its K-factors need; fill-in happens
- * during forward (`input`) and backward (`outputGrad`), without extra passes.
+ * Observers of a Linear op: called with the two matrices a curvature estimate
+ * such as K-FAC needs, during forward and backward, without extra passes. The
+ * matrices belong to the graph: read or keep them, never write into them.
  * @category Operations
  */
-export interface LinearCapture {
-  /** `X̃ = [X, 1]` (`n x d_A`; `X` itself without bias), set by the forward pass. */
-  input: Matrix | null;
-  /** `E = ∂loss/∂Y` (`n x d_out`), set by a backward pass that captures curvature. */
-  outputGrad: Matrix | null;
+export interface LinearHooks {
+  /** Called by the forward pass with `X̃ = [X, 1]` (`n x d_A`; `X` itself without bias). */
+  readonly input?: (input: Matrix) => void;
+  /** Called by every backward pass that reaches the op with `E = ∂root/∂Y` (`n x d_out`). */
+  readonly outputGrad?: (outputGrad: Matrix) => void;
 }
 
 /**
@@ -28,8 +29,8 @@ export interface LinearCapture {
 export interface LinearOptions {
   /** Whether `weight` carries a bias as its last column (`d_A = d_in + 1`) or not (`d_A = d_in`). */
   bias: boolean;
-  /** Optional capture of `X̃` and `E` for the K-factors. */
-  capture?: LinearCapture;
+  /** Optional observers of `X̃` and `E` (e.g. for the K-factors). */
+  hooks?: LinearHooks;
   /**
    * Compute `∂L/∂W̃` in backward (default `true`); `false` skips that product when
    * the weight's update is built from the capture instead (factored K-FAC).
@@ -41,11 +42,11 @@ export interface LinearOptions {
  * Fully connected layer `Y = X̃ W̃ᵀ` with `X̃ = [X, 1]` and `W̃ = [W, b]`.
  *
  * Backward computes `∂L/∂W̃ = Eᵀ X̃` and `∂L/∂X = E W` with `E = ∂L/∂Y`; a
- * `capture` receives `X̃` and `E`, so `A = X̃ᵀX̃/n` and `G = n EᵀE` need no extra pass.
+ * `hooks` observe `X̃` and `E`, so `A = X̃ᵀX̃/n` and `G = n EᵀE` need no extra pass.
  *
  * @param x - `n x d_in` input
  * @param weight - `d_out x d_A` weight, bias in the last column when `options.bias`
- * @param options - bias flag and optional capture
+ * @param options - bias flag, optional hooks, whether to form the weight gradient
  * @returns the `n x d_out` pre-activations
  * @throws {@link @bkfac/linalg!ShapeError} if `weight` does not have `d_in + 1` (or `d_in`) columns
  * @example
@@ -66,11 +67,8 @@ export function linear(x: Tensor, weight: Tensor, options: LinearOptions): Tenso
   }
   const xt = options.bias ? appendOnesColumn(x.value) : x.value;
   const y = gemm(xt, weight.value, { transB: true });
-  const capture = options.capture;
-  if (capture !== undefined) {
-    capture.input = xt;
-    capture.outputGrad = null;
-  }
+  const hooks = options.hooks;
+  hooks?.input?.(xt);
   return opResult(y, [x, weight], (out, ctx) => {
     const e = out.grad!;
     if (options.weightGradient !== false && wantsGrad(weight, ctx)) {
@@ -79,6 +77,6 @@ export function linear(x: Tensor, weight: Tensor, options: LinearOptions): Tenso
     if (wantsGrad(x, ctx)) {
       accumulateGrad(x, gemm(e, options.bias ? weight.value.hi(dOut, dIn) : weight.value));
     }
-    if (capture !== undefined && ctx.captureCurvature) capture.outputGrad = e;
+    hooks?.outputGrad?.(e);
   });
 }

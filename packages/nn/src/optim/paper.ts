@@ -5,7 +5,7 @@
  */
 import type { KFactorsConfig, StrategyName } from '@bkfac/kfactors';
 import { assertInteger } from '@bkfac/linalg';
-import type { ScaledLearningRate } from './base.js';
+import type { ScaledLearningRate } from './learning-rate.js';
 
 /**
  * K-factor settings of the MNIST scripts with a fixed rank `r`: ρ 0.95,

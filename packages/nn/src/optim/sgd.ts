@@ -3,16 +3,11 @@
  * @module
  */
 import { InvalidArgumentError, assertNumber } from '@bkfac/linalg';
-import type { Params } from '../model/params.js';
-import type { LearningRate } from './base.js';
-import {
-  checkLearningRate,
-  checkStep,
-  learningRateFor,
-  makeOptimizer,
-  rowMajorData,
-  writableRowMajorData,
-} from './base.js';
+import type { LearningRate } from './learning-rate.js';
+import { checkLearningRate } from './learning-rate.js';
+import { chain } from './transform.js';
+import type { ChainState } from './transform.js';
+import { addWeightDecay, heavyBall, scaleByLearningRate } from './transforms.js';
 import type { Optimizer } from './types.js';
 
 /**
@@ -33,19 +28,11 @@ export interface SgdOptions {
 }
 
 /**
- * State of {@link sgd}: step count and momentum buffers (row-major, per parameter).
- * @category Optimizers
- */
-export interface SgdState {
-  /** Steps taken. */
-  step: number;
-  /** Momentum buffers `b`, or `null` without momentum. */
-  momentum: Record<string, Float64Array> | null;
-}
-
-/**
  * SGD with PyTorch's semantics: `g ← ∇ + wθ`; `b ← g` on the first step, then
  * `b ← μb + (1 − τ)g`; the direction is `g + μb` (Nesterov) or `b`; `u = −η·direction`.
+ * It is the chain {@link addWeightDecay} → {@link heavyBall} (when `μ > 0`) →
+ * {@link scaleByLearningRate}; its state holds each stage's under `weightDecay`,
+ * `momentum` and `learningRate`.
  *
  * @param options - learning rate, momentum, Nesterov, dampening, weight decay
  * @returns the optimizer
@@ -61,10 +48,10 @@ export interface SgdState {
  * ```
  * @category Optimizers
  */
-export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
+export function sgd(options: SgdOptions = {}): Optimizer<ChainState> {
   const fn = 'sgd';
   const { learningRate = 0.01, nesterov = false } = options;
-  checkLearningRate(fn, learningRate);
+  checkLearningRate(fn, 'options.learningRate', learningRate);
   const mu = assertNumber(fn, 'options.momentum', options.momentum ?? 0, 0, 1 - 2 ** -52);
   const dampening = assertNumber(fn, 'options.dampening', options.dampening ?? 0, 0, 1 - 2 ** -52);
   const wd = assertNumber(fn, 'options.weightDecay', options.weightDecay ?? 0, 0);
@@ -76,65 +63,9 @@ export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
       nesterov,
     );
   }
-  const init = (params: Params): SgdState => ({
-    step: 0,
-    momentum:
-      mu === 0
-        ? null
-        : Object.fromEntries(Object.entries(params).map(([k, v]) => [k, new Float64Array(v.size)])),
+  return chain('sgd', {
+    weightDecay: addWeightDecay({ weightDecay: wd }),
+    ...(mu === 0 ? {} : { momentum: heavyBall({ momentum: mu, dampening, nesterov }) }),
+    learningRate: scaleByLearningRate(learningRate),
   });
-  return makeOptimizer('sgd', init, (grads, state, params, updates, context) => {
-    const epoch = checkStep('sgd.update', grads, params, updates, context);
-    const lr = learningRateFor(learningRate, epoch);
-    for (const key of Object.keys(params)) {
-      const g = rowMajorData(grads[key]!);
-      const theta = rowMajorData(params[key]!);
-      const u = writableRowMajorData('sgd.update', `updates.${key}`, updates[key]!);
-      sgdKernel(
-        g,
-        theta,
-        u,
-        state.momentum?.[key],
-        state.step === 0,
-        lr,
-        mu,
-        dampening,
-        nesterov,
-        wd,
-      );
-    }
-    state.step += 1;
-    return state;
-  });
-}
-
-/**
- * `u = −η·direction` entry-wise (see {@link sgd}); scalars are parameters so the
- * loop reads them from registers.
- * @internal
- */
-export function sgdKernel(
-  g: Float64Array,
-  theta: Float64Array,
-  u: Float64Array,
-  buf: Float64Array | undefined,
-  first: boolean,
-  lr: number,
-  mu: number,
-  dampening: number,
-  nesterov: boolean,
-  wd: number,
-): void {
-  const n = g.length;
-  if (buf === undefined) {
-    for (let i = 0; i < n; i++) u[i] = -lr * (g[i]! + wd * theta[i]!);
-    return;
-  }
-  const keep = 1 - dampening;
-  for (let i = 0; i < n; i++) {
-    const d = g[i]! + wd * theta[i]!;
-    const b = first ? d : mu * buf[i]! + keep * d;
-    buf[i] = b;
-    u[i] = -lr * (nesterov ? d + mu * b : b);
-  }
 }
