@@ -258,7 +258,7 @@ export default async function run(): Promise<void> {
   const spectrum = Float64Array.from({ length: n }, (_, i) => 1 / (1 + i) ** 2);
   const basis = qr(gaussianMatrix(n, n, createRng(5))).q;
   const spd = gemm(gemm(basis, diagonal(spectrum)), basis, { transB: true });
-  const sketch = { oversample: 10, powerIters: 1, seed: 1 };
+  const sketch = { oversample: 10, powerIterations: 1, seed: 1 };
   const rsvdStats = measure(() => rsvd(spd, k, sketch), { minTimeMs: 2000 });
   const reighStats = measure(() => reigh(spd, k, sketch), { minTimeMs: 2000 });
   const eighStats = measure(() => eigh(spd), { minTimeMs: 0, minSamples: 2, maxSamples: 2 });

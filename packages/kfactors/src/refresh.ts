@@ -156,7 +156,7 @@ function randomizedEigen(
   const result = reigh(averageMatrix(factor), rank, {
     method,
     oversample: Math.min(params.oversample, d - rank),
-    powerIters: config.powerIterations,
+    powerIterations: config.powerIterations,
     rng,
   });
   factor.rng = rng.state();

@@ -108,7 +108,7 @@ describe('B-R bookkeeping', () => {
       const want = reigh(average, 4, {
         method: 'svd',
         oversample: 10,
-        powerIters: 3,
+        powerIterations: 3,
         rng: createRng(before!),
       });
       expect(Array.from(s.a.values)).toEqual(Array.from(want.values));

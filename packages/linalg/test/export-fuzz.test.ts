@@ -46,7 +46,7 @@ const templates: Record<string, Template> = {
   symmetrizeInPlace: () => [spd()],
   normFro: () => [general()],
   normMax: () => [general()],
-  norm2: () => [general(), { tol: 1e-8, maxIterations: 50, seed: 3 }],
+  norm2: () => [general(), { tolerance: 1e-8, maxIterations: 50, seed: 3 }],
   zeros: () => [2, 3, 'col'],
   eye: () => [3],
   fromArray: () => [Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3], 'row'],
@@ -105,9 +105,9 @@ const templates: Record<string, Template> = {
   svd: () => [general(), { vectors: true, full: false }],
   createRng: () => [7],
   gaussianMatrix: () => [2, 3, L.createRng(1), 'row'],
-  rangeFinder: () => [spd(), 2, { powerIters: 1, seed: 2 }],
-  rsvd: () => [general(), 1, { oversample: 1, powerIters: 1, seed: 2 }],
-  reigh: () => [operator(), 2, { oversample: 1, powerIters: 1, seed: 2 }],
+  rangeFinder: () => [spd(), 2, { powerIterations: 1, seed: 2 }],
+  rsvd: () => [general(), 1, { oversample: 1, powerIterations: 1, seed: 2 }],
+  reigh: () => [operator(), 2, { oversample: 1, powerIterations: 1, seed: 2 }],
   reorthonormalize: () => [
     rows([
       [1, 1e-6],

@@ -58,7 +58,7 @@ describe('rangeFinder', () => {
         (seed, m, n) => {
           const q = Math.min(m, n, 6);
           const a = matrixWithSingularValues(m, n, decaying(Math.min(q, 4), 0.5), seed);
-          const basis = rowsOf(rangeFinder(awkwardView(a, n), q, { seed, powerIters: 1 }));
+          const basis = rowsOf(rangeFinder(awkwardView(a, n), q, { seed, powerIterations: 1 }));
           expect(orthogonalityError(basis)).toBeLessThanOrEqual(1e-13);
           const residual = sub(a, mul(basis, mul(transpose(basis), a)));
           expect(frob(residual)).toBeLessThanOrEqual(1e-10 * frob(a));
@@ -81,9 +81,9 @@ describe('rangeFinder', () => {
   it('accepts a linear operator and uses 1 + 2p products', () => {
     const a = matOf(matrixWithSingularValues(12, 9, decaying(9, 0.7), 2), 9);
     const op = operatorOf(a);
-    const viaOp = rowsOf(rangeFinder(op, 4, { seed: 3, powerIters: 2 }));
+    const viaOp = rowsOf(rangeFinder(op, 4, { seed: 3, powerIterations: 2 }));
     expect(op.calls).toBe(3);
-    const viaMatrix = rowsOf(rangeFinder(a, 4, { seed: 3, powerIters: 2 }));
+    const viaMatrix = rowsOf(rangeFinder(a, 4, { seed: 3, powerIterations: 2 }));
     expect(frob(sub(viaOp, viaMatrix))).toBeLessThanOrEqual(1e-12);
   });
 });
@@ -100,7 +100,7 @@ describe('rsvd', () => {
         (seed, m, n, k0, p) => {
           const k = Math.min(k0, m, n);
           const a = matrixWithSingularValues(m, n, decaying(k, 0.3), seed);
-          const { u, s, v } = rsvd(matOf(a, n), k, { seed, oversample: 3, powerIters: p });
+          const { u, s, v } = rsvd(matOf(a, n), k, { seed, oversample: 3, powerIterations: p });
           expect(frob(sub(a, reconstructSvd(u, s, v)))).toBeLessThanOrEqual(1e-8 * frob(a));
           expect(orthogonalityError(rowsOf(u))).toBeLessThanOrEqual(1e-12);
           expect(orthogonalityError(rowsOf(v))).toBeLessThanOrEqual(1e-12);
@@ -117,7 +117,7 @@ describe('rsvd', () => {
     const sigma = decaying(n, 0.8);
     const a = matrixWithSingularValues(m, n, sigma, 5);
     for (const seed of [1, 2, 3, 4, 5]) {
-      const { u, s, v } = rsvd(matOf(a, n), k, { seed, oversample: 5, powerIters: 1 });
+      const { u, s, v } = rsvd(matOf(a, n), k, { seed, oversample: 5, powerIterations: 1 });
       const err = spectralNormGeneral(sub(a, reconstructSvd(u, s, v)));
       expect(err).toBeGreaterThanOrEqual(sigma[k]! * (1 - 1e-8));
       expect(err).toBeLessThanOrEqual(5 * sigma[k]!);
@@ -135,7 +135,7 @@ describe('rsvd', () => {
     const a = matrixWithSingularValues(n, n, sigma, 6);
     const median = (p: number): number => {
       const errs = [11, 12, 13, 14, 15, 16, 17].map((seed) => {
-        const { u, s, v } = rsvd(matOf(a, n), k, { seed, oversample: 2, powerIters: p });
+        const { u, s, v } = rsvd(matOf(a, n), k, { seed, oversample: 2, powerIterations: p });
         return frob(sub(a, reconstructSvd(u, s, v)));
       });
       return errs.sort((x, y) => x - y)[3]!;
@@ -193,7 +193,7 @@ describe('reigh', () => {
         const { values, vectors } = reigh(matOf(a, n), k, {
           seed,
           oversample: 5,
-          powerIters: 1,
+          powerIterations: 1,
           method,
         });
         const err = spectralNorm(sub(a, reconstruct(values, vectors)));
@@ -239,14 +239,17 @@ describe('randomized routines: errors', () => {
   });
   it('reject invalid oversampling, power iterations and methods', () => {
     expect(() => rsvd(a, 2, { oversample: -1 })).toThrow(InvalidArgumentError);
-    expect(() => reigh(a, 2, { powerIters: 1.5 })).toThrow(InvalidArgumentError);
-    expect(() => rangeFinder(a, 2, { powerIters: -1 })).toThrow(InvalidArgumentError);
+    expect(() => reigh(a, 2, { powerIterations: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => rangeFinder(a, 2, { powerIterations: -1 })).toThrow(InvalidArgumentError);
     // A mistyped count that is still a safe integer must not run for ever either.
     const tooMany = MAX_POWER_ITERATIONS + 1;
-    expect(() => rangeFinder(a, 2, { powerIters: tooMany })).toThrow(/powerIters/);
-    expect(() => rsvd(a, 2, { powerIters: tooMany })).toThrow(/powerIters/);
-    expect(() => reigh(a, 2, { powerIters: tooMany })).toThrow(/powerIters/);
-    expect(rangeFinder(a, 2, { powerIters: MAX_POWER_ITERATIONS }).shape).toEqual([a.shape[0], 2]);
+    expect(() => rangeFinder(a, 2, { powerIterations: tooMany })).toThrow(/powerIterations/);
+    expect(() => rsvd(a, 2, { powerIterations: tooMany })).toThrow(/powerIterations/);
+    expect(() => reigh(a, 2, { powerIterations: tooMany })).toThrow(/powerIterations/);
+    expect(rangeFinder(a, 2, { powerIterations: MAX_POWER_ITERATIONS }).shape).toEqual([
+      a.shape[0],
+      2,
+    ]);
     expect(() => reigh(a, 2, { method: 'qr' as never })).toThrow(InvalidArgumentError);
   });
   it('reject both a seed and an rng, a bad seed or a bad rng', () => {

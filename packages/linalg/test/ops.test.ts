@@ -57,7 +57,7 @@ describe('normFro and normMax', () => {
 });
 
 describe('norm2', () => {
-  it('estimates σ_max to about tol when the top singular values are separated', () => {
+  it('estimates σ_max to about `tolerance` when the top singular values are separated', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 30 }),
@@ -90,13 +90,15 @@ describe('norm2', () => {
     expect(e1).toBeLessThanOrEqual(2 * (1 + 64 * EPS));
     expect(e1).toBeGreaterThan(2 * (1 - 1e-9));
   });
-  it('stops as soon as two successive estimates agree to tol', () => {
+  it('stops as soon as two successive estimates agree to the tolerance', () => {
     const a = matOf(matrixWithSingularValues(30, 30, [1, 0.99, 0.98], 4));
-    // Slow convergence (σ₂/σ₁ = 0.99): a loose tol stops after a few iterations, well before 50.
-    const loose = norm2(a, { tol: 0.5 });
-    const prefix = Array.from({ length: 10 }, (_, i) => norm2(a, { tol: 0, maxIterations: i + 1 }));
+    // Slow convergence (σ₂/σ₁ = 0.99): a loose tolerance stops after a few iterations, well before 50.
+    const loose = norm2(a, { tolerance: 0.5 });
+    const prefix = Array.from({ length: 10 }, (_, i) =>
+      norm2(a, { tolerance: 0, maxIterations: i + 1 }),
+    );
     expect(prefix).toContain(loose);
-    expect(loose).toBeLessThan(norm2(a, { tol: 0, maxIterations: 50 }));
+    expect(loose).toBeLessThan(norm2(a, { tolerance: 0, maxIterations: 50 }));
   });
   it('respects the iteration budget (lower bound after one iteration)', () => {
     const a = matOf(matrixWithSingularValues(30, 30, [1, 0.99, 0.98], 4));
@@ -108,7 +110,7 @@ describe('norm2', () => {
     expect(norm2(zeros(4, 3))).toBe(0);
     expect(norm2(zeros(0, 3))).toBe(0);
     expect(norm2(matOf([[-7]]))).toBe(7);
-    // Default tol = 1e-10: the estimates are accurate to about that, relative.
+    // Default tolerance = 1e-10: the estimates are accurate to about that, relative.
     const big = norm2(
       matOf([
         [1e300, 0],
@@ -131,7 +133,7 @@ describe('norm2', () => {
   });
   it('rejects invalid options and non-finite input', () => {
     const a = zeros(2, 2);
-    expect(() => norm2(a, { tol: -1 })).toThrow(InvalidArgumentError);
+    expect(() => norm2(a, { tolerance: -1 })).toThrow(InvalidArgumentError);
     expect(() => norm2(a, { maxIterations: 0 })).toThrow(InvalidArgumentError);
     expect(() => norm2(a, { seed: 0.5 })).toThrow(InvalidArgumentError);
     expect(() => norm2(matOf([[Number.NaN]]))).toThrow(NonFiniteError);

@@ -111,7 +111,7 @@ export function normMax(a: Matrix): number {
  */
 export interface Norm2Options {
   /** Stop once two successive estimates agree to this relative tolerance (default `1e-10`). */
-  tol?: number;
+  tolerance?: number;
   /** Iteration budget: at most this many products with `A` and with `Aᵀ` (default `300`, at most `100000`). */
   maxIterations?: number;
   /** Seed of the random start vector (default `0`), so the result is deterministic. */
@@ -124,10 +124,10 @@ export interface Norm2Options {
  *
  * Accuracy: every estimate `‖A x‖` with `‖x‖ = 1` is a lower bound of
  * `σ_max`. Iteration stops when two successive estimates agree to the
- * relative tolerance `tol`, or after `maxIterations` iterations (each costs
+ * relative tolerance `tolerance`, or after `maxIterations` iterations (each costs
  * `4mn` flops). With a gap between the top two singular values the error
  * falls like `(σ₂/σ₁)^(2t)` after `t` iterations, so the result is then
- * accurate to about `tol`; without a gap the expected relative error of
+ * accurate to about `tolerance`; without a gap the expected relative error of
  * `σ_max²` is still at most `0.871·ln(n)/(t − 1)` (Kuczyński–Woźniakowski
  * 1992). The same `seed` gives the same result. Use an SVD when the exact
  * value is needed.
@@ -147,9 +147,9 @@ export interface Norm2Options {
  */
 export function norm2(a: Matrix, options?: Norm2Options): number {
   options = optionsObject('norm2', options);
-  const { tol = 1e-10, maxIterations = 300, seed = 0 } = options;
+  const { tolerance = 1e-10, maxIterations = 300, seed = 0 } = options;
   const [m, n] = assertMatrix('norm2', 'a', a);
-  assertNumber('norm2', 'options.tol', tol, 0, 1);
+  assertNumber('norm2', 'options.tolerance', tolerance, 0, 1);
   assertInteger('norm2', 'options.maxIterations', maxIterations, 1, MAX_NORM2_ITERATIONS);
   assertInteger('norm2', 'options.seed', seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   assertFinite('norm2', 'a', a);
@@ -163,7 +163,7 @@ export function norm2(a: Matrix, options?: Norm2Options): number {
   for (let it = 0; it < maxIterations; it++) {
     gemvUnchecked(false, 1, a, x, 0, y);
     const next = normalize(y);
-    const converged = Math.abs(next - estimate) <= tol * next;
+    const converged = Math.abs(next - estimate) <= tolerance * next;
     estimate = Math.max(estimate, next);
     if (converged || next === 0) break;
     // y is unit before Aᵀ is applied, so no intermediate exceeds ‖A‖₂ (no overflow).

@@ -154,15 +154,15 @@ export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>
 }
 
 /**
- * Asserts `|a[i,j] - a[j,i]| <= tol · max|a|` for all pairs.
+ * Asserts `|a[i,j] - a[j,i]| <= tolerance · max|a|` for all pairs.
  *
  * @param fn - calling function
  * @param arg - argument name
  * @param a - square float64 matrix (any strides)
- * @param tol - relative tolerance, finite and `>= 0` (default `1e-10`)
+ * @param tolerance - relative tolerance, finite and `>= 0` (default `1e-10`)
  * @throws {@link NonSymmetricError} naming the worst pair
  * @throws {@link ShapeError} if `a` is not square
- * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or `tol` is invalid
+ * @throws {@link InvalidArgumentError} if `a` is not a float64 matrix or `tolerance` is invalid
  * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
  * @example
  * ```ts
@@ -171,9 +171,9 @@ export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>
  * ```
  * @category Validation
  */
-export function assertSymmetric(fn: string, arg: string, a: Matrix, tol = 1e-10): void {
+export function assertSymmetric(fn: string, arg: string, a: Matrix, tolerance = 1e-10): void {
   const n = assertSquare(fn, arg, a);
-  assertNumber('assertSymmetric', 'tol', tol, 0);
+  assertNumber('assertSymmetric', 'tolerance', tolerance, 0);
   const [s0, s1] = a.stride as [number, number];
   const d = a.data;
   const o = a.offset;
@@ -183,7 +183,7 @@ export function assertSymmetric(fn: string, arg: string, a: Matrix, tol = 1e-10)
   }
   // NaN or ±Infinity make every comparison below meaningless: report the entry instead.
   if (!(scale < Infinity)) assertFinite(fn, arg, a);
-  const bound = tol * Math.max(scale, Number.MIN_VALUE);
+  const bound = tolerance * Math.max(scale, Number.MIN_VALUE);
   let worst = 0;
   let wi = 0;
   let wj = 0;

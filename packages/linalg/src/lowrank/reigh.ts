@@ -40,8 +40,8 @@ export type ReighMethod = 'rayleigh-ritz' | 'svd';
 export interface ReighOptions extends RandomSource {
   /** Extra sketch columns beyond `rank` (default `10`). */
   oversample?: number;
-  /** Re-orthonormalised subspace iterations (default `2`), see {@link RangeFinderOptions.powerIters}. */
-  powerIters?: number;
+  /** Re-orthonormalised subspace iterations (default `2`), see {@link RangeFinderOptions.powerIterations}. */
+  powerIterations?: number;
   /** Eigenpair estimator on the sketch (default `'rayleigh-ritz'`), see {@link ReighMethod}. */
   method?: ReighMethod;
 }
@@ -57,7 +57,7 @@ export interface ReighOptions extends RandomSource {
  * @param a - symmetric `n x n` matrix (any strides) or a square {@link LinearOperator}
  *   representing a symmetric matrix (its symmetry is the caller's contract)
  * @param rank - number `k` of eigenpairs, an integer in `[1, n]`
- * @param options - `oversample`, `powerIters`, `method` and the random source (`seed`/`rng`; default seed 0)
+ * @param options - `oversample`, `powerIterations`, `method` and the random source (`seed`/`rng`; default seed 0)
  * @returns fresh `{ values: k (descending), vectors: n x k orthonormal }`
  * @throws {@link InvalidArgumentError} if `rank`, an option, the seed/rng or the operator is invalid
  * @throws {@link ShapeError} if `a` is not square (or an operator's output has the wrong shape)

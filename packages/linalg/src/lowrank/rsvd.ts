@@ -20,8 +20,8 @@ import { leadingColumns } from './blocks.js';
 export interface RsvdOptions extends RandomSource {
   /** Extra sketch columns `o` beyond `rank` (default `10`); the sketch has `min(rank + o, rows, cols)` columns. */
   oversample?: number;
-  /** Re-orthonormalised subspace iterations `p` (default `2`), see {@link RangeFinderOptions.powerIters}. */
-  powerIters?: number;
+  /** Re-orthonormalised subspace iterations `p` (default `2`), see {@link RangeFinderOptions.powerIterations}. */
+  powerIterations?: number;
 }
 
 /**
@@ -30,12 +30,12 @@ export interface RsvdOptions extends RandomSource {
  * `2p + 2` products with `A` (or its transpose) on `rows x q` / `cols x q`
  * blocks plus `O((rows + cols)·q²)`, `q = k + oversample`. Exact when
  * `rank(A) ≤ q`; otherwise `‖A − Â‖₂` is within a small factor of the best
- * rank-`k` error `σ_{k+1}(A)` (the factor shrinks with `powerIters`).
+ * rank-`k` error `σ_{k+1}(A)` (the factor shrinks with `powerIterations`).
  *
  * @param a - `rows x cols` matrix (any strides) or a {@link LinearOperator}
  *   with `applyTranspose` (or `symmetric: true`)
  * @param rank - number `k` of singular triplets, an integer in `[1, min(rows, cols)]`
- * @param options - `oversample`, `powerIters` and the random source (`seed` or `rng`; default seed 0)
+ * @param options - `oversample`, `powerIterations` and the random source (`seed` or `rng`; default seed 0)
  * @returns fresh `{ u: rows x k, s: k (descending), v: cols x k }`
  * @throws {@link InvalidArgumentError} if `rank`, an option, the seed/rng or the operator is invalid
  * @throws {@link ShapeError} if `a` (or an operator's output) has the wrong shape
