@@ -4,8 +4,9 @@
  * to the target against SGD's.
  * @module
  */
-import type { ExperimentConfig, OptimizerName } from './config.js';
+import type { ExperimentConfig } from './config.js';
 import { TASKS } from './task.js';
+import { brandFamily } from './optimizers.js';
 import type { RunRecord } from './records.js';
 import { epochsTrained } from './records.js';
 import type { SummaryRow } from './summary.js';
@@ -13,8 +14,6 @@ import { runsOf } from './summary.js';
 
 /** The overhead ratio (s/epoch ÷ SGD's) below which a B variant counts as "close to SGD". @internal */
 export const OVERHEAD_CLAIM = 1.5;
-
-const B_FAMILY: readonly OptimizerName[] = ['b-kfac', 'b-r-kfac', 'b-kfac-c'];
 
 /** Mean cost to a target over runs; a lower bound when `missed > 0` (a missing run counts its whole budget). */
 interface Cost {
@@ -79,7 +78,7 @@ export function renderClaims(
   rows: readonly SummaryRow[],
 ): string[] {
   const target = config.targets[config.targets.length - 1];
-  const variants = rows.filter((r) => B_FAMILY.includes(r.optimizer));
+  const variants = rows.filter((r) => brandFamily(r.optimizer));
   if (target === undefined || variants.length === 0) return [];
   const kfacSeconds = costTo(runsOf(records, 'kfac'), target, 'seconds');
   const sgdEpochs = costTo(runsOf(records, 'sgd'), target, 'epochs');

@@ -12,7 +12,7 @@ import type { KfacPreconditionerState, KfacTiming } from '../optim/kfac-precondi
 import type { TrainerSnapshot } from '../train/trainer.js';
 import { Trainer } from '../train/trainer.js';
 import type { ExperimentConfig } from './config.js';
-import { buildOptimizer } from './optimizers.js';
+import { buildOptimizer, lowRank } from './optimizers.js';
 import type { RunRecord, RunStatus } from './records.js';
 import { newRecord } from './records.js';
 import { TASKS, reaches } from './task.js';
@@ -265,7 +265,7 @@ function probeFactors(record: RunRecord, state: unknown, errors: boolean, step: 
   for (const [layer, s] of entries) {
     for (const f of [s.a, s.g]) {
       record.factors[i++]!.ranks.push(f.rank);
-      if (errors && record.optimizer !== 'kfac' && f.average !== null && f.refreshedAt >= 0) {
+      if (errors && lowRank(record.optimizer) && f.average !== null && f.refreshedAt >= 0) {
         record.inversionErrors.push({
           step,
           factor: `${layer}.${f.side}`,

@@ -2,7 +2,14 @@
  * The optimizers of `bkfac train` with the protocol's hyper-parameters.
  * @module
  */
-import type { KFactorsConfig, StrategyName } from '@bkfac/kfactors';
+import {
+  resolveConfig,
+  scheduleValue,
+  STRATEGIES,
+  strategyPeriods,
+  strategySpec,
+} from '@bkfac/kfactors';
+import type { KFactorsConfig, NormalizedSchedule, StrategyName } from '@bkfac/kfactors';
 import { adam } from '../optim/adam.js';
 import type { KfacTiming } from '../optim/kfac-preconditioner.js';
 import { kfacOptimizer } from '../optim/kfac.js';
@@ -114,24 +121,58 @@ function runSettings(name: OptimizerName, config: ExperimentConfig) {
   };
 }
 
+/** The papers' symbols of the periods, for the report. */
+const PERIOD_SYMBOLS = {
+  update: 'T_updt',
+  inverse: 'T_inv',
+  brand: 'T_brand',
+  overwrite: 'T_rsvd',
+  correction: 'T_corr',
+} as const;
+
+/**
+ * Whether an optimizer is a K-FAC-family strategy that truncates its factors to a rank (every
+ * one but a full-EVD, non-Brand strategy such as `kfac`), so ranks and inversion errors mean something.
+ * @internal
+ */
+export function lowRank(name: OptimizerName): boolean {
+  if (!STRATEGIES.includes(name as StrategyName)) return false;
+  const spec = strategySpec(name);
+  return spec.brand || spec.denseRefresh !== 'evd';
+}
+
+/**
+ * Whether an optimizer is a Brand-tracking strategy (the B family).
+ * @internal
+ */
+export function brandFamily(name: OptimizerName): boolean {
+  return STRATEGIES.includes(name as StrategyName) && strategySpec(name).brand;
+}
+
 /** Human-readable hyper-parameters of each optimizer, for the report (from the settings in use). @internal */
 export function describeOptimizer(name: OptimizerName, config: ExperimentConfig): string {
   const settings = runSettings(name, config);
   if (name === 'sgd') return `SGD, lr ${settings.sgd.lr}, momentum ${settings.sgd.momentum}`;
   if (name === 'adam') return `Adam, lr ${settings.adam.lr}`;
   const f = factorConfig(name, config);
-  const p = f.periods!;
-  const brand = name.startsWith('b-') ? `, T_brand ${p.brand}` : '';
-  const overwrite = name === 'b-r-kfac' || name === 'b-kfac-c' ? `, T_rsvd ${p.overwrite}` : '';
-  const correction = name === 'b-kfac-c' ? `, T_corr ${p.correction}, φ 0.2` : '';
+  const spec = strategySpec(name);
+  const r = resolveConfig({ ...f, strategy: name });
+  const first = (s: NormalizedSchedule): number => scheduleValue(s, 0);
+  const periods = strategyPeriods(spec)
+    .map((key) => `${PERIOD_SYMBOLS[key]} ${first(r.periods[key])}`)
+    .join(', ');
+  const rank = lowRank(name)
+    ? `rank ${first(r.rank)} (o ${first(r.oversample)}, p ${r.powerIterations})`
+    : 'full EVD';
+  const correction = spec.correction ? `, φ ${r.correctionFraction}` : '';
   const lr =
     settings.kfac.lr === 'paper'
       ? `lr exp(0.3, R 9, P 80) auto-scaled to batch ${config.batchSize}`
       : `lr ${settings.kfac.lr}`;
   const damping = f.damping === undefined ? 'reference damping schedule' : `λ ${String(f.damping)}`;
   return (
-    `${lr}, ${damping}, ρ ${f.decay}, κ ${f.clip}, wd ${settings.kfac.weightDecay}, ` +
-    `${name === 'kfac' ? 'full EVD' : `rank ${config.rank} (o 10, p 3)`}, T_updt ${p.update}, T_inv ${p.inverse}${brand}${overwrite}${correction}`
+    `${lr}, ${damping}, ρ ${r.decay}, κ ${r.clip}, wd ${settings.kfac.weightDecay}, ` +
+    `${rank}, ${periods}${correction}`
   );
 }
 

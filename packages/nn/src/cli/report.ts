@@ -10,7 +10,7 @@ import type { ExperimentState } from './experiment.js';
 import type { Machine } from './machine.js';
 import { machine } from './machine.js';
 import type { ResultSource } from './merge.js';
-import { describeOptimizer } from './optimizers.js';
+import { describeOptimizer, lowRank } from './optimizers.js';
 import { renderPlots } from './plots.js';
 import type { RunRecord } from './records.js';
 import { epochsTrained } from './records.js';
@@ -208,7 +208,7 @@ function factorTables(records: readonly RunRecord[]): string[] {
     '|---|---:|---|---|',
     ...r.factors.map(
       (f) =>
-        `| ${f.layer}.${f.side} | ${f.dim} | ${f.tracking === 'brand' ? 'Brand updates (LL)' : 'dense'} | ${r.optimizer === 'kfac' ? `full (${f.dim})` : `${f.ranks[0]} → ${f.ranks[f.ranks.length - 1]}`} |`,
+        `| ${f.layer}.${f.side} | ${f.dim} | ${f.tracking === 'brand' ? 'Brand updates (LL)' : 'dense'} | ${lowRank(r.optimizer) ? `${f.ranks[0]} → ${f.ranks[f.ranks.length - 1]}` : `full (${f.dim})`} |`,
     ),
     '',
   ]);

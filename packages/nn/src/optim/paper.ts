@@ -7,6 +7,9 @@ import type { KFactorsConfig, StrategyName } from '@bkfac/kfactors';
 import { assertInteger } from '@bkfac/linalg';
 import type { ScaledLearningRate } from './learning-rate.js';
 
+/** The scripts' Brand period where it is not `T_updt`: B-KFAC, without overwrites, Brand-updates 5x less often. */
+const PAPER_BRAND_PERIOD: Partial<Record<StrategyName, number>> = { 'b-kfac': 100 };
+
 /**
  * K-factor settings of the MNIST scripts with a fixed rank `r`: ρ 0.95,
  * κ 0.07, o 10, p 3, `T_updt` 20, `T_inv` 100, post-truncation; B-KFAC
@@ -30,7 +33,7 @@ export function paperFactorConfig(
   rank = 220,
 ): Omit<KFactorsConfig, 'strategy'> {
   assertInteger('paperFactorConfig', 'rank', rank, 1);
-  const brand = strategy === 'b-kfac' ? 100 : 20;
+  const brand = PAPER_BRAND_PERIOD[strategy] ?? 20;
   return {
     rank,
     decay: 0.95,
