@@ -20,9 +20,10 @@ import type { Workspace } from './workspace.js';
  *
  * @example
  * ```ts
- * import type { StepClock } from '@bkfac/kfactors';
- * const clock: StepClock = { step: 0, epoch: 0 };
- * console.log(clock.step); // 0
+ * import { createLayerState, statisticsDue, type StepClock } from '@bkfac/kfactors';
+ * const state = createLayerState({ strategy: 'kfac', periods: { update: 10 } }, { inputDim: 3, outputDim: 2, batchSize: 4 });
+ * const clocks: StepClock[] = [{ step: 0, epoch: 0 }, { step: 5, epoch: 0 }];
+ * console.log(clocks.map((clock) => statisticsDue(state, clock).inputs)); // [true, false]
  * ```
  * @category Layer state
  */

@@ -12,17 +12,7 @@ import {
   STRATEGIES,
 } from '@bkfac/kfactors';
 import type { KFactorsConfig, LayerState, StrategySpec } from '@bkfac/kfactors';
-
-/** A strategy the papers do not have, made of existing refresh kinds: Brand + correction, REVD fallback. */
-const BRAND_SRE: StrategySpec = {
-  name: 'b-sre-kfac',
-  label: 'B-SRE-KFAC',
-  denseRefresh: 'revd',
-  brand: true,
-  overwrite: false,
-  correction: true,
-  defaultDamping: 'adaptive',
-};
+import { BRAND_SRE } from '../../../test-support/strategies';
 
 /** A wide A factor (Brand-tracked by the LL rule) and a narrow G factor (dense-tracked). */
 const dims = { inputDim: 14, outputDim: 5, batchSize: 3, seed: 9 };

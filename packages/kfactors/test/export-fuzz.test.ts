@@ -8,6 +8,7 @@ import * as L from '@bkfac/linalg';
 import type { Matrix } from '@bkfac/linalg';
 import { describeExportFuzz } from '../../../test-support/export-fuzz';
 import type { Template } from '../../../test-support/export-fuzz';
+import { BRAND_SRE } from '../../../test-support/strategies';
 
 const rows = (r: number[][]): Matrix => L.fromRows(r);
 /** `X̃`: 3 inputs of width 3 plus the ones column. */
@@ -94,17 +95,7 @@ const templates: Record<string, Template> = {
   snapshotLayer: () => [updatedState(brandConfig())],
   strategySpec: () => ['b-kfac'],
   strategyPeriods: () => [K.strategySpec('b-kfac-c')],
-  defineStrategy: () => [
-    {
-      name: 'b-sre-kfac',
-      label: 'B-SRE-KFAC',
-      denseRefresh: 'revd',
-      brand: true,
-      overwrite: false,
-      correction: true,
-      defaultDamping: 'adaptive',
-    },
-  ],
+  defineStrategy: () => [BRAND_SRE],
   createWorkspace: () => [],
   restoreLayer: () => [K.snapshotLayer(updatedState({ strategy: 'sre-kfac', rank: 2 }))],
 };

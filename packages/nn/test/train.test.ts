@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, NonFiniteError, ShapeError, fromRows, zeros } from '@bkfac/linalg';
 import { defineStrategy } from '@bkfac/kfactors';
 import type { StrategyName, StrategySpec } from '@bkfac/kfactors';
+import { BRAND_SRE } from '../../../test-support/strategies';
 import {
   Trainer,
   adam,
@@ -78,20 +79,8 @@ const optimizers: Record<string, () => Optimizer<unknown>> = {
   'b-kfac': () => family('b-kfac'),
   'b-r-kfac': () => family('b-r-kfac'),
   'b-kfac-c': () => family('b-kfac-c'),
-  // A strategy of one's own is one record of existing refresh kinds: Brand steps with
-  // corrections, REVD for the factors the LL rule keeps dense.
-  'b-sre-kfac (defined here)': () =>
-    family(
-      defineStrategy({
-        name: 'b-sre-kfac',
-        label: 'B-SRE-KFAC',
-        denseRefresh: 'revd',
-        brand: true,
-        overwrite: false,
-        correction: true,
-        defaultDamping: 'adaptive',
-      }),
-    ),
+  // A strategy of one's own is one record of existing refresh kinds.
+  'b-sre-kfac (defined in the test)': () => family(defineStrategy(BRAND_SRE)),
 };
 
 describe('training smoke test: every optimizer lowers the training loss', () => {

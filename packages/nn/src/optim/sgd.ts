@@ -2,12 +2,12 @@
  * Stochastic gradient descent with momentum, Nesterov and weight decay.
  * @module
  */
-import { InvalidArgumentError, assertNumber } from '@bkfac/linalg';
+import { assertNumber } from '@bkfac/linalg';
 import type { LearningRate } from './learning-rate.js';
 import { checkLearningRate } from './learning-rate.js';
 import { chain } from './transform.js';
 import type { ChainState } from './transform.js';
-import { addWeightDecay, heavyBall, scaleByLearningRate } from './transforms.js';
+import { addWeightDecay, checkMomentum, heavyBall, scaleByLearningRate } from './transforms.js';
 import type { Optimizer } from './types.js';
 
 /**
@@ -50,19 +50,10 @@ export interface SgdOptions {
  */
 export function sgd(options: SgdOptions = {}): Optimizer<ChainState> {
   const fn = 'sgd';
-  const { learningRate = 0.01, nesterov = false } = options;
+  const { momentum: mu, dampening, nesterov } = checkMomentum(fn, options, 0);
+  const { learningRate = 0.01 } = options;
   checkLearningRate(fn, 'options.learningRate', learningRate);
-  const mu = assertNumber(fn, 'options.momentum', options.momentum ?? 0, 0, 1 - 2 ** -52);
-  const dampening = assertNumber(fn, 'options.dampening', options.dampening ?? 0, 0, 1 - 2 ** -52);
   const wd = assertNumber(fn, 'options.weightDecay', options.weightDecay ?? 0, 0);
-  if (nesterov && (mu === 0 || dampening !== 0)) {
-    throw new InvalidArgumentError(
-      fn,
-      'options.nesterov',
-      'false unless momentum > 0 and dampening = 0',
-      nesterov,
-    );
-  }
   return chain('sgd', {
     weightDecay: addWeightDecay({ weightDecay: wd }),
     ...(mu === 0 ? {} : { momentum: heavyBall({ momentum: mu, dampening, nesterov }) }),

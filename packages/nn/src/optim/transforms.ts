@@ -126,6 +126,35 @@ export interface MomentumState {
 }
 
 /**
+ * Validated momentum options on behalf of `fn` (`momentum` defaults to `fallback`, required when `undefined`).
+ * @internal
+ */
+export function checkMomentum(
+  fn: string,
+  options: Partial<MomentumOptions>,
+  fallback: number | undefined,
+): Required<MomentumOptions> {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(fn, 'options', 'an object { momentum, ... }', options);
+  }
+  const mu = assertNumber(fn, 'options.momentum', options.momentum ?? fallback, 0, 1 - 2 ** -52);
+  const dampening = assertNumber(fn, 'options.dampening', options.dampening ?? 0, 0, 1 - 2 ** -52);
+  const nesterov = options.nesterov ?? false;
+  if (nesterov !== true && nesterov !== false) {
+    throw new InvalidArgumentError(fn, 'options.nesterov', 'a boolean', nesterov);
+  }
+  if (nesterov && (mu === 0 || dampening !== 0)) {
+    throw new InvalidArgumentError(
+      fn,
+      'options.nesterov',
+      'false unless momentum > 0 and dampening = 0',
+      nesterov,
+    );
+  }
+  return { momentum: mu, dampening, nesterov };
+}
+
+/**
  * Heavy-ball momentum with PyTorch's semantics: `b ← u` on the first step, then
  * `b ← μb + (1 − τ)u`; the direction becomes `u + μb` (Nesterov) or `b`.
  *
@@ -145,24 +174,7 @@ export interface MomentumState {
  * @category Transforms
  */
 export function heavyBall(options: MomentumOptions): GradientTransform<MomentumState> {
-  const fn = 'heavyBall';
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError(fn, 'options', 'an object { momentum, ... }', options);
-  }
-  const mu = assertNumber(fn, 'options.momentum', options.momentum, 0, 1 - 2 ** -52);
-  const dampening = assertNumber(fn, 'options.dampening', options.dampening ?? 0, 0, 1 - 2 ** -52);
-  const nesterov = options.nesterov ?? false;
-  if (nesterov !== true && nesterov !== false) {
-    throw new InvalidArgumentError(fn, 'options.nesterov', 'a boolean', nesterov);
-  }
-  if (nesterov && (mu === 0 || dampening !== 0)) {
-    throw new InvalidArgumentError(
-      fn,
-      'options.nesterov',
-      'false unless momentum > 0 and dampening = 0',
-      nesterov,
-    );
-  }
+  const { momentum: mu, dampening, nesterov } = checkMomentum('heavyBall', options, undefined);
   const keep = 1 - dampening;
   return {
     init: (params) => ({ step: 0, buffers: buffersLike(params) }),
