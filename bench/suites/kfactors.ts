@@ -13,6 +13,7 @@ import {
   precondition,
   preconditionFactored,
   STRATEGIES,
+  strategySpec,
   updateLayer,
   type FactorState,
   type KFactorsConfig,
@@ -48,8 +49,8 @@ const config = (strategy: StrategyName): KFactorsConfig => ({
 /** A batch `(X̃, E)` of a layer with `dIn + 1` inputs (ones column) and `dOut` outputs. */
 function batch(dIn: number, dOut: number, seed: number): { x: Matrix; e: Matrix } {
   const rng = createRng(seed);
-  const x = appendOnesColumn(gaussianMatrix(BATCH, dIn, rng));
-  const e = gaussianMatrix(BATCH, dOut, rng);
+  const x = appendOnesColumn(gaussianMatrix(BATCH, dIn, rng, 'col'));
+  const e = gaussianMatrix(BATCH, dOut, rng, 'col');
   const ed = e.data;
   for (let i = 0; i < ed.length; i++) ed[i]! /= BATCH;
   return { x, e };
@@ -96,8 +97,8 @@ function refreshCost(strategy: StrategyName, d: number): RefreshRow {
     updateLayer(state, { step, epoch: 0 }, { inputs: x, gradients: e });
     step++;
   };
-  // kfac's full eigh is the slow case: its first step (a full refresh too) is not repeated to warm up.
-  if (strategy !== 'kfac') for (let i = 0; i < 3; i++) advance();
+  // A full-EVD refresh is the slow case: its first step (a full refresh too) is not repeated to warm up.
+  if (strategySpec(strategy).denseRefresh !== 'evd') for (let i = 0; i < 3; i++) advance();
   return {
     strategy,
     d,
