@@ -19,7 +19,7 @@ const SIZES = [256, 512, 1024];
 /** Cholesky timings (bkfac, ml-matrix, numpy) on `GᵀG/n + I`, G Gaussian. */
 export function choleskyCase(): Table {
   const contenders = SIZES.map((n) => {
-    const a = syrk(gaussianMatrix(n, n, createRng(n)), { trans: true, alpha: 1 / n });
+    const a = syrk(gaussianMatrix(n, n, createRng(n), 'col'), { trans: true, alpha: 1 / n });
     for (let i = 0; i < n; i++) a.set(i, i, a.get(i, i) + 1);
     const ml = new MlMatrix(toRows(a));
     return {

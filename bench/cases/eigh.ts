@@ -15,7 +15,7 @@ const TOP_SIZES = [512, 1024];
 
 /** (G + Gᵀ)/2 for a Gaussian G: a GOE-like matrix, the usual dense benchmark input. */
 function symmetricGaussian(n: number): Matrix {
-  const g = gaussianMatrix(n, n, createRng(n));
+  const g = gaussianMatrix(n, n, createRng(n), 'col');
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
       const s = 0.5 * (g.get(i, j) + g.get(j, i));

@@ -30,7 +30,7 @@ export function gemmCase(): Table {
     const a = gaussianMatrix(n, n, createRng(n), 'row');
     const b = gaussianMatrix(n, n, createRng(n + 1), 'row');
     const c = zeros(n, n);
-    const bk = measure(() => gemm(a, b, { c })).median;
+    const bk = measure(() => gemm(a, b, { out: c })).median;
     const mla = new MlMatrix(toRows(a));
     const mlb = new MlMatrix(toRows(b));
     const ml = measure(() => mla.mmul(mlb), ML_MATRIX_SAMPLING).median;

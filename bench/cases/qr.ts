@@ -18,7 +18,7 @@ const SHAPES: readonly (readonly [number, number])[] = [
 /** Thin QR timings (bkfac, ml-matrix, numpy) on Gaussian matrices. */
 export function qrCase(): Table {
   const contenders = SHAPES.map(([m, n]) => {
-    const a = gaussianMatrix(m, n, createRng(m * 7 + n));
+    const a = gaussianMatrix(m, n, createRng(m * 7 + n), 'col');
     const ml = new MlMatrix(toRows(a));
     return {
       label: `${m}x${n}`,

@@ -16,7 +16,7 @@ const SHAPES: readonly (readonly [number, number])[] = [
 /** Thin SVD timings (bkfac, ml-matrix, numpy) on Gaussian matrices. */
 export function svdCase(): Table {
   const contenders = SHAPES.map(([m, n]) => {
-    const a = gaussianMatrix(m, n, createRng(m * 5 + n));
+    const a = gaussianMatrix(m, n, createRng(m * 5 + n), 'col');
     const ml = new MlMatrix(toRows(a));
     return {
       label: `${m}x${n}`,

@@ -91,7 +91,7 @@ function workloads(): Workload[] {
     const c = zeros(n, n);
     return {
       label: `GEMM ${n}`,
-      run: () => gemm(a, b, { c }),
+      run: () => gemm(a, b, { out: c }),
       flops: 2 * n ** 3,
       sampling: n >= 1024 ? SLOW : FAST,
       rounds: ROUNDS,
@@ -106,7 +106,7 @@ function workloads(): Workload[] {
     ...gemms,
     {
       label: 'SYRK 512, k 512',
-      run: () => syrk(s, { c: sc }),
+      run: () => syrk(s, { out: sc }),
       flops: 512 * 513 * 512,
       sampling: FAST,
       rounds: ROUNDS,
@@ -181,7 +181,7 @@ function externalGemmTable(): Table {
     const ratios: number[] = [];
     let bk = 0;
     for (let r = 0; r < 3; r++) {
-      bk = measure(() => gemm(a, b, { c }), FAST).median;
+      bk = measure(() => gemm(a, b, { out: c }), FAST).median;
       const ml = measure(() => mla.mmul(mlb), { minTimeMs: 300, minSamples: 2 }).median;
       ratios.push(ml / bk);
     }

@@ -45,7 +45,7 @@ const DENSE_SIZES = [256, 512, 1024, 2048];
 /** A random rank-`r` representation with orthonormal vectors and a decaying spectrum. */
 function representation(d: number, r: number, seed: number): LowRankEigen {
   const rng = createRng(seed);
-  const vectors = qr(gaussianMatrix(d, r, rng)).q;
+  const vectors = qr(gaussianMatrix(d, r, rng, 'col')).q;
   const values = Float64Array.from({ length: r }, (_, i) => 0.97 ** i);
   return { values, vectors };
 }
@@ -53,7 +53,7 @@ function representation(d: number, r: number, seed: number): LowRankEigen {
 /** Symmetric `V·diag(values)·Vᵀ + M·Mᵀ`, the matrix the Brand step decomposes. */
 function denseEquivalent(rep: LowRankEigen, m: Matrix): Matrix {
   const scaled = gemm(rep.vectors, diagonal(rep.values));
-  return gemm(m, m, { transB: true, beta: 1, c: gemm(scaled, rep.vectors, { transB: true }) });
+  return gemm(m, m, { transB: true, beta: 1, out: gemm(scaled, rep.vectors, { transB: true }) });
 }
 
 function diagonal(values: Float64Array): Matrix {
@@ -121,7 +121,7 @@ print(sorted(ts)[1])
 /** `‖A − V·diag(λ)·Vᵀ‖₂` via the dense eigenvalues of the (symmetric) difference. */
 function spectralError(a: Matrix, values: Float64Array, vectors: Matrix): number {
   const scaled = gemm(vectors, diagonal(values));
-  const diff = gemm(scaled, vectors, { transB: true, alpha: -1, beta: 1, c: copy(a) });
+  const diff = gemm(scaled, vectors, { transB: true, alpha: -1, beta: 1, out: copy(a) });
   const ev = eigh(diff, { valuesOnly: true }).values;
   return Math.max(Math.abs(ev[0]!), Math.abs(ev[ev.length - 1]!));
 }
@@ -167,7 +167,7 @@ function brandStream(steps: number): StreamResult {
   const rho = 0.95;
   const rng = createRng(11);
   const directions = 40;
-  const population = qr(gaussianMatrix(d, directions, rng)).q;
+  const population = qr(gaussianMatrix(d, directions, rng, 'col')).q;
   const spread = diagonal(Float64Array.from({ length: directions }, (_, i) => 0.8 ** i));
   const mixing = gemm(population, spread);
   let k: LowRankEigen = { values: new Float64Array(0), vectors: zeros(d, 0) };
@@ -175,11 +175,13 @@ function brandStream(steps: number): StreamResult {
   let maxLoss = 0;
   let spent = 0;
   for (let step = 0; step < steps; step++) {
-    const m = gemm(mixing, gaussianMatrix(directions, n, rng), { alpha: Math.sqrt(1 - rho) });
+    const m = gemm(mixing, gaussianMatrix(directions, n, rng, 'col'), {
+      alpha: Math.sqrt(1 - rho),
+    });
     const t0 = performance.now();
     k = brandEighUpdate(k, m, { decay: rho, rank: r });
     spent += performance.now() - t0;
-    syrk(m, { beta: rho, c: dense });
+    syrk(m, { beta: rho, out: dense });
     if (step % 100 === 99) maxLoss = Math.max(maxLoss, orthogonalityLoss(k.vectors));
   }
   const exact = eigh(dense, { valuesOnly: true }).values;
@@ -187,7 +189,7 @@ function brandStream(steps: number): StreamResult {
     transB: true,
     alpha: -1,
     beta: 1,
-    c: copy(dense),
+    out: copy(dense),
   });
   const gapValues = eigh(gap, { valuesOnly: true }).values;
   const relative = (i: number): number => 1 - k.values[i]! / exact[i]!;
@@ -208,7 +210,7 @@ export default async function run(): Promise<void> {
   const brand = new Map<number, { stable: Stats; naive: Stats }>();
   for (const d of SIZES) {
     const prev = representation(d, RANK, d);
-    const m = gaussianMatrix(d, BATCH, createRng(d + 1));
+    const m = gaussianMatrix(d, BATCH, createRng(d + 1), 'col');
     const opts = sampleOptions(d);
     const stable = measure(() => brandEighUpdate(prev, m, { decay: DECAY, rank: RANK }), opts);
     const naive = measure(
@@ -223,7 +225,7 @@ export default async function run(): Promise<void> {
   const dense = new Map<number, Stats>();
   for (const d of DENSE_SIZES) {
     const prev = representation(d, RANK, d);
-    const a = denseEquivalent(prev, gaussianMatrix(d, BATCH, createRng(d + 1)));
+    const a = denseEquivalent(prev, gaussianMatrix(d, BATCH, createRng(d + 1), 'col'));
     const opts =
       d >= 1024 ? { minTimeMs: 0, minSamples: 1, maxSamples: 1, warmup: 0 } : { minTimeMs: 1500 };
     dense.set(
@@ -256,7 +258,7 @@ export default async function run(): Promise<void> {
   const n = 1024;
   const k = 64;
   const spectrum = Float64Array.from({ length: n }, (_, i) => 1 / (1 + i) ** 2);
-  const basis = qr(gaussianMatrix(n, n, createRng(5))).q;
+  const basis = qr(gaussianMatrix(n, n, createRng(5), 'col')).q;
   const spd = gemm(gemm(basis, diagonal(spectrum)), basis, { transB: true });
   const sketch = { oversample: 10, powerIterations: 1, seed: 1 };
   const rsvdStats = measure(() => rsvd(spd, k, sketch), { minTimeMs: 2000 });

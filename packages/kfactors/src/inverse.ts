@@ -68,9 +68,9 @@ export function kroneckerPrecondition(
   const qg = fromArray(g.vectors, [rows, rows], 'col');
   const work = (name: 'kroneckerProduct' | 'kroneckerRotated'): Matrix =>
     fromArray(workspace.buffer(name, rows * cols).subarray(0, rows * cols), [rows, cols]);
-  const rotated = gemm(qg, gemm(gradient, qa, { c: work('kroneckerProduct') }), {
+  const rotated = gemm(qg, gemm(gradient, qa, { out: work('kroneckerProduct') }), {
     transA: true,
-    c: work('kroneckerRotated'),
+    out: work('kroneckerRotated'),
   });
   const ga = shiftedValues(g, decay);
   const aa = shiftedValues(a, decay);
@@ -79,7 +79,7 @@ export function kroneckerPrecondition(
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) r[i * cols + j]! /= ga[i]! * aa[j]! + damping;
   }
-  return gemm(gemm(qg, rotated, { c: work('kroneckerProduct') }), qa, { transB: true, c: out });
+  return gemm(gemm(qg, rotated, { out: work('kroneckerProduct') }), qa, { transB: true, out });
 }
 
 /** Identity-initialised eigenvalues `D + ρ^k` at the last decomposition. */

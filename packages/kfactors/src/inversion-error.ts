@@ -126,7 +126,7 @@ function relativeInverseError(state: LayerState, factor: FactorState, norm: Erro
     decay,
     identity,
     'left',
-    identity,
+    eye(d),
     new Workspace(),
   );
   const difference = symmetricDifference(strategy, reference);

@@ -304,7 +304,7 @@ export function expandFactored(update: FactoredUpdate, out?: Matrix): Matrix {
     assertDisjoint(fn, 'out', out, 'update.right', update.right);
   }
   return reportedAs(fn, 'update', () =>
-    gemm(update.left, update.right, { transB: true, ...(out === undefined ? {} : { c: out }) }),
+    gemm(update.left, update.right, { transB: true, ...(out === undefined ? {} : { out }) }),
   );
 }
 

@@ -124,7 +124,12 @@ export function advanceFactor(
 function accumulate(factor: FactorState, batch: Matrix, decay: number): void {
   const n = batch.shape[0]!;
   const k = averageMatrix(factor);
-  syrk(batch, { trans: true, alpha: (1 - decay) * batchScale(factor.side, n), beta: decay, c: k });
+  syrk(batch, {
+    trans: true,
+    alpha: (1 - decay) * batchScale(factor.side, n),
+    beta: decay,
+    out: k,
+  });
   factor.averageUpdates += 1;
 }
 

@@ -120,7 +120,7 @@ export function exponentialAverageInPlace(
     trans: true,
     alpha: (1 - decay) * batchScale(side, n),
     beta: decay,
-    c: average,
+    out: average,
   });
 }
 

@@ -4,7 +4,7 @@ import { InvalidArgumentError, fromRows, gemm, gemv, toRows, zeros } from '@bkfa
 import { sharesElements } from '../src/core/overlap';
 
 describe('outputs that overlap an input are rejected, not computed wrongly', () => {
-  it('gemm with c = a (the issue example) throws and leaves a unchanged', () => {
+  it('gemm with out = a (the issue example) throws and leaves a unchanged', () => {
     const a = fromRows([
       [1, 2],
       [3, 4],
@@ -13,23 +13,23 @@ describe('outputs that overlap an input are rejected, not computed wrongly', () 
       [0, 1],
       [1, 0],
     ]);
-    expect(() => gemm(a, p, { c: a })).toThrow(InvalidArgumentError);
-    expect(() => gemm(p, a, { c: a })).toThrow("gemm: argument 'options.c'");
+    expect(() => gemm(a, p, { out: a })).toThrow(InvalidArgumentError);
+    expect(() => gemm(p, a, { out: a })).toThrow("gemm: argument 'options.out'");
     expect(toRows(a)).toEqual([
       [1, 2],
       [3, 4],
     ]);
   });
 
-  it('gemm with c a transposed or partial view of b throws', () => {
+  it('gemm with out a transposed or partial view of b throws', () => {
     const b = zeros(4, 4);
     b.data.fill(1);
     const a = fromRows([
       [1, 0, 0, 0],
       [0, 1, 0, 0],
     ]);
-    expect(() => gemm(a, b.hi(4, 2), { c: b.lo(2, 0).hi(2, 2) })).toThrow(InvalidArgumentError);
-    expect(() => gemm(a, b, { c: b.transpose(1, 0).hi(2, 4) })).toThrow(InvalidArgumentError);
+    expect(() => gemm(a, b.hi(4, 2), { out: b.lo(2, 0).hi(2, 2) })).toThrow(InvalidArgumentError);
+    expect(() => gemm(a, b, { out: b.transpose(1, 0).hi(2, 4) })).toThrow(InvalidArgumentError);
   });
 
   it('gemm into a disjoint part of the same buffer is allowed and correct', () => {
@@ -43,25 +43,25 @@ describe('outputs that overlap an input are rejected, not computed wrongly', () 
       [1, 0],
       [0, 1],
     ]);
-    gemm(m.hi(2, 2), eye, { c: m.lo(0, 2) });
+    gemm(m.hi(2, 2), eye, { out: m.lo(0, 2) });
     expect(toRows(m)).toEqual([
       [1, 2, 1, 2],
       [3, 4, 3, 4],
     ]);
   });
 
-  it('gemv with y = x (the issue example) or y inside a throws and leaves x unchanged', () => {
+  it('gemv with out = x (the issue example) or out inside a throws and leaves x unchanged', () => {
     const a = fromRows([
       [0, 1],
       [1, 0],
     ]);
     const x = new Float64Array([1, 2]);
-    expect(() => gemv(a, x, { y: x })).toThrow("gemv: argument 'options.y'");
+    expect(() => gemv(a, x, { out: x })).toThrow("gemv: argument 'options.out'");
     expect(Array.from(x)).toEqual([1, 2]);
     const inside = a.data.subarray(0, 2);
-    expect(() => gemv(a, new Float64Array([1, 1]), { y: inside })).toThrow(InvalidArgumentError);
+    expect(() => gemv(a, new Float64Array([1, 1]), { out: inside })).toThrow(InvalidArgumentError);
     const other = new Float64Array([1, 1]);
-    expect(Array.from(gemv(a, other, { y: new Float64Array(2) }))).toEqual([1, 1]);
+    expect(Array.from(gemv(a, other, { out: new Float64Array(2) }))).toEqual([1, 1]);
   });
 
   it('sharesElements agrees with an explicit element set for random views of one buffer', () => {

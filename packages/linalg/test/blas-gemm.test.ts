@@ -116,7 +116,7 @@ describe('gemm', () => {
           transB: c.transB,
           alpha: c.alpha,
           beta: c.beta,
-          c: out,
+          out,
         });
         expect(returned).toBe(out);
         expectGemmClose(out, c, opA, opB, c0);
@@ -171,7 +171,7 @@ describe('gemm', () => {
           transB,
           alpha: c.alpha,
           beta: c.beta,
-          c: out,
+          out,
         });
         expectGemmClose(out, c, opA, opB, c0);
         // Entries of the workspace outside the view stay untouched (NaN).
@@ -191,7 +191,7 @@ describe('gemm', () => {
       const b = matOf(randomRows(k, n, 2));
       const c = zeros(m, n);
       c.data.fill(Number.NaN);
-      gemm(a, b, { c, beta: 0 });
+      gemm(a, b, { out: c, beta: 0 });
       expectGemmClose(
         c,
         { m, n, k, transA: false, transB: false, alpha: 1, beta: 0, seed: 0 },
@@ -202,13 +202,13 @@ describe('gemm', () => {
     }
   });
 
-  it('overwrites NaN in c with zeros when k = 0 or alpha = 0 and beta = 0', () => {
+  it('overwrites NaN in out with zeros when k = 0 or alpha = 0 and beta = 0', () => {
     const c = zeros(2, 3);
     c.data.fill(Number.NaN);
-    gemm(zeros(2, 0), zeros(0, 3), { c });
+    gemm(zeros(2, 0), zeros(0, 3), { out: c });
     expect(Array.from(c.data)).toEqual([0, 0, 0, 0, 0, 0]);
     c.data.fill(Number.NaN);
-    gemm(matOf([[1], [2]]), matOf([[1, 2, 3]]), { c, alpha: 0 });
+    gemm(matOf([[1], [2]]), matOf([[1, 2, 3]]), { out: c, alpha: 0 });
     expect(Array.from(c.data)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
@@ -252,12 +252,14 @@ describe('gemm', () => {
       expect(() => matmul(a, a)).toThrow(ShapeError);
     });
     it('rejects a c of the wrong shape', () => {
-      expect(() => gemm(a, b, { c: zeros(2, 3) })).toThrow(ShapeError);
+      expect(() => gemm(a, b, { out: zeros(2, 3) })).toThrow(ShapeError);
     });
     it('rejects non-2-D arguments', () => {
       const v = ndarray(new Float64Array(6), [6]);
       expect(() => gemm(v, b)).toThrow(ShapeError);
-      expect(() => gemm(a, b, { c: ndarray(new Float64Array(8), [2, 2, 2]) })).toThrow(ShapeError);
+      expect(() => gemm(a, b, { out: ndarray(new Float64Array(8), [2, 2, 2]) })).toThrow(
+        ShapeError,
+      );
     });
     it('rejects non-float64 storage and non-matrices', () => {
       const f32 = ndarray(new Float32Array(6), [2, 3]) as unknown as Matrix;
@@ -273,8 +275,8 @@ describe('gemm', () => {
       expect(() => gemm(badA, b)).toThrow(NonFiniteError);
       const c = zeros(2, 4);
       c.set(1, 1, Number.NaN);
-      expect(() => gemm(a, b, { c, beta: 1 })).toThrow(NonFiniteError);
-      expect(() => gemm(a, b, { c, beta: 0 })).not.toThrow();
+      expect(() => gemm(a, b, { out: c, beta: 1 })).toThrow(NonFiniteError);
+      expect(() => gemm(a, b, { out: c, beta: 0 })).not.toThrow();
     });
     it('rejects non-finite scalars', () => {
       expect(() => gemm(a, b, { alpha: Number.NaN })).toThrow(InvalidArgumentError);

@@ -70,7 +70,7 @@ describe('syrk', () => {
             : matOf(stored, trans ? n : k);
           const c0 = randomSymmetric(n, seed + 1);
           const c = awkwardView(c0, n);
-          expect(syrk(a, { trans, alpha, beta, c })).toBe(c);
+          expect(syrk(a, { trans, alpha, beta, out: c })).toBe(c);
           expectSyrk(c, g, n, alpha, beta, c0);
         },
       ),
@@ -93,22 +93,22 @@ describe('syrk', () => {
     }
   });
 
-  it('reads only the lower triangle of c and overwrites NaN when beta = 0', () => {
+  it('reads only the lower triangle of out and overwrites NaN when beta = 0', () => {
     const g = randomRows(5, 4, 3);
     const c0 = randomSymmetric(5, 4);
     const c = matOf(c0);
     for (let i = 0; i < 5; i++) for (let j = i + 1; j < 5; j++) c.set(i, j, Number.NaN);
-    syrk(matOf(g), { beta: 2, c });
+    syrk(matOf(g), { beta: 2, out: c });
     expectSyrk(c, g, 5, 1, 2, c0);
     c.data.fill(Number.NaN);
-    syrk(matOf(g), { c });
+    syrk(matOf(g), { out: c });
     expectSyrk(c, g, 5, 1, 0, zerosRows(5, 5));
   });
 
   describe('errors', () => {
-    it('rejects a c of the wrong shape', () => {
-      expect(() => syrk(zeros(3, 2), { c: zeros(2, 2) })).toThrow(ShapeError);
-      expect(() => syrk(zeros(3, 2), { trans: true, c: zeros(3, 3) })).toThrow(ShapeError);
+    it('rejects an out of the wrong shape', () => {
+      expect(() => syrk(zeros(3, 2), { out: zeros(2, 2) })).toThrow(ShapeError);
+      expect(() => syrk(zeros(3, 2), { trans: true, out: zeros(3, 3) })).toThrow(ShapeError);
     });
     it('rejects non-2-D and non-float64 arguments', () => {
       expect(() => syrk(ndarray(new Float64Array(4), [4]))).toThrow(ShapeError);
@@ -122,7 +122,7 @@ describe('syrk', () => {
       expect(() => syrk(a)).toThrow(NonFiniteError);
       const c = zeros(2, 2);
       c.set(1, 0, Number.POSITIVE_INFINITY);
-      expect(() => syrk(zeros(2, 2), { c, beta: 1 })).toThrow(NonFiniteError);
+      expect(() => syrk(zeros(2, 2), { out: c, beta: 1 })).toThrow(NonFiniteError);
       expect(() => syrk(zeros(2, 2), { alpha: Number.NaN })).toThrow(InvalidArgumentError);
     });
   });

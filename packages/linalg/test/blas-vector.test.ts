@@ -47,7 +47,7 @@ describe('gemv', () => {
           const x = vector(trans ? m : n, seed + 1);
           const y0 = vector(trans ? n : m, seed + 2);
           const y = y0.slice();
-          expect(gemv(a, x, { trans, alpha, beta, y })).toBe(y);
+          expect(gemv(a, x, { trans, alpha, beta, out: y })).toBe(y);
           for (let i = 0; i < y.length; i++) {
             let s = 0;
             let mag = 0;
@@ -67,22 +67,22 @@ describe('gemv', () => {
     );
   });
 
-  it('returns a fresh vector without y and overwrites NaN in y when beta = 0', () => {
+  it('returns a fresh vector without out and overwrites NaN in out when beta = 0', () => {
     const a = matOf([
       [1, 2],
       [3, 4],
     ]);
     expect(Array.from(gemv(a, new Float64Array([1, -1])))).toEqual([-1, -1]);
     const y = new Float64Array([Number.NaN, Number.NaN]);
-    gemv(a, new Float64Array([1, 1]), { trans: true, y });
+    gemv(a, new Float64Array([1, 1]), { trans: true, out: y });
     expect(Array.from(y)).toEqual([4, 6]);
   });
 
   describe('errors', () => {
     const a = zeros(2, 3);
-    it('rejects x or y of the wrong length', () => {
+    it('rejects x or out of the wrong length', () => {
       expect(() => gemv(a, new Float64Array(2))).toThrow(ShapeError);
-      expect(() => gemv(a, new Float64Array(3), { y: new Float64Array(3) })).toThrow(ShapeError);
+      expect(() => gemv(a, new Float64Array(3), { out: new Float64Array(3) })).toThrow(ShapeError);
       expect(() => gemv(a, new Float64Array(3), { trans: true })).toThrow(ShapeError);
     });
     it('rejects non-Float64Array vectors and non-matrices', () => {
@@ -98,7 +98,7 @@ describe('gemv', () => {
       bad.set(1, 2, Number.NEGATIVE_INFINITY);
       expect(() => gemv(bad, new Float64Array(3))).toThrow(NonFiniteError);
       expect(() =>
-        gemv(a, new Float64Array(3), { beta: 1, y: new Float64Array([0, Number.NaN]) }),
+        gemv(a, new Float64Array(3), { beta: 1, out: new Float64Array([0, Number.NaN]) }),
       ).toThrow(NonFiniteError);
       expect(() => gemv(a, new Float64Array(3), { alpha: Number.NaN })).toThrow(
         InvalidArgumentError,
@@ -143,16 +143,32 @@ describe('axpy', () => {
     expect(Array.from(out)).toEqual([3, 5, 7]);
     expect(Array.from(y)).toEqual([1, 1, 1]);
   });
-  it('updates in place when out is y', () => {
+  it('writes into options.out and returns it', () => {
     const y = new Float64Array([1, 1]);
-    expect(axpy(-1, new Float64Array([1, 2]), y, y)).toBe(y);
-    expect(Array.from(y)).toEqual([0, -1]);
+    const out = new Float64Array([Number.NaN, Number.NaN]);
+    expect(axpy(-1, new Float64Array([1, 2]), y, { out })).toBe(out);
+    expect(Array.from(out)).toEqual([0, -1]);
+    expect(Array.from(y)).toEqual([1, 1]);
+  });
+  it('rejects an out that overlaps x or y (no in-place update), leaving both as they were', () => {
+    const x = new Float64Array([1, 2]);
+    const y = new Float64Array([1, 1]);
+    expect(() => axpy(-1, x, y, { out: y })).toThrow("axpy: argument 'options.out'");
+    expect(() => axpy(-1, x, y, { out: x.subarray(1) })).toThrow(ShapeError);
+    const both = new Float64Array(3);
+    expect(() => axpy(1, both.subarray(0, 2), y, { out: both.subarray(1) })).toThrow(
+      InvalidArgumentError,
+    );
+    expect([Array.from(x), Array.from(y)]).toEqual([
+      [1, 2],
+      [1, 1],
+    ]);
   });
   it('rejects length mismatches, bad scalars and non-finite inputs', () => {
     expect(() => axpy(1, new Float64Array(2), new Float64Array(3))).toThrow(ShapeError);
-    expect(() => axpy(1, new Float64Array(2), new Float64Array(2), new Float64Array(1))).toThrow(
-      ShapeError,
-    );
+    expect(() =>
+      axpy(1, new Float64Array(2), new Float64Array(2), { out: new Float64Array(1) }),
+    ).toThrow(ShapeError);
     expect(() => axpy(Number.NaN, new Float64Array(1), new Float64Array(1))).toThrow(
       InvalidArgumentError,
     );

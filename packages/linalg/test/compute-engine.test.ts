@@ -65,7 +65,7 @@ function product(c: Case, opA: number[][], opB: number[][], c0: number[][]): Mat
   const a = awkwardView(c.transA ? transposeRows(opA) : opA, c.transA ? c.m : c.k);
   const b = awkwardView(c.transB ? transposeRows(opB) : opB, c.transB ? c.k : c.n);
   const out = awkwardView(c0, c.n);
-  return gemm(a, b, { transA: c.transA, transB: c.transB, alpha: c.alpha, beta: c.beta, c: out });
+  return gemm(a, b, { transA: c.transA, transB: c.transB, alpha: c.alpha, beta: c.beta, out });
 }
 
 const arbCase = fc.record({
@@ -302,7 +302,7 @@ describe('Wasm finiteness probe', () => {
  */
 describe('eigh and svd agree across kernel paths', () => {
   test.each([[1], [2], [17], [64], [131]])('eigh, n = %p', (n) => {
-    const g = gaussianMatrix(n, n, createRng(n));
+    const g = gaussianMatrix(n, n, createRng(n), 'col');
     const a = gemm(g, g, { transB: true });
     setKernels('js');
     const js = eigh(a).values;
@@ -318,7 +318,7 @@ describe('eigh and svd agree across kernel paths', () => {
     [90, 90],
     [300, 70],
   ])('svd, %p x %p', (m, n) => {
-    const a = gaussianMatrix(m, n, createRng(m + n));
+    const a = gaussianMatrix(m, n, createRng(m + n), 'col');
     setKernels('js');
     const js = svd(a).s;
     setKernels('wasm');
@@ -374,9 +374,9 @@ describe('threads', () => {
   test('eigh and svd are bitwise identical for 1 and 2 threads', () => {
     setKernels('wasm');
     // Wide enough that the reductions' trailing products are split over both threads.
-    const g = gaussianMatrix(600, 600, createRng(5));
+    const g = gaussianMatrix(600, 600, createRng(5), 'col');
     const a = gemm(g, g, { transB: true });
-    const tall = gaussianMatrix(700, 600, createRng(6));
+    const tall = gaussianMatrix(700, 600, createRng(6), 'col');
     setThreads(1);
     const one = eigh(a);
     const oneSvd = svd(tall);
@@ -410,7 +410,7 @@ describe('threads', () => {
       injectWorkerFault(kind);
       let thrown: unknown;
       try {
-        gemm(a, b, { c: out, beta: 1 });
+        gemm(a, b, { out, beta: 1 });
       } catch (e) {
         thrown = e;
       }

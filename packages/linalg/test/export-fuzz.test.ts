@@ -69,14 +69,19 @@ const templates: Record<string, Template> = {
   assertBoolean: () => ['assertBoolean', 'flag', true],
   assertDisjoint: () => ['assertDisjoint', 'out', L.zeros(2, 2), 'a', L.zeros(2, 2)],
   dot: () => [Float64Array.from([1, 2]), Float64Array.from([3, 4])],
-  axpy: () => [2, Float64Array.from([1, 2]), Float64Array.from([3, 4]), new Float64Array(2)],
+  axpy: () => [
+    2,
+    Float64Array.from([1, 2]),
+    Float64Array.from([3, 4]),
+    { out: new Float64Array(2) },
+  ],
   gemm: () => [
     general(),
     rows([
       [1, 0, 2],
       [0, 1, 1],
     ]),
-    { transA: false, transB: false, alpha: 1, beta: 0.5, c: L.zeros(3, 3) },
+    { transA: false, transB: false, alpha: 1, beta: 0.5, out: L.zeros(3, 3) },
   ],
   matmul: () => [
     general(),
@@ -88,9 +93,9 @@ const templates: Record<string, Template> = {
   gemv: () => [
     general(),
     Float64Array.from([1, 2]),
-    { trans: false, alpha: 1, beta: 0.5, y: new Float64Array(3) },
+    { trans: false, alpha: 1, beta: 0.5, out: new Float64Array(3) },
   ],
-  syrk: () => [general(), { trans: true, alpha: 1, beta: 0.5, c: L.eye(2) }],
+  syrk: () => [general(), { trans: true, alpha: 1, beta: 0.5, out: L.eye(2) }],
   trsm: () => [
     lower(),
     general().hi(3, 2),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   brandEighUpdate,
+  fromArray,
   InvalidArgumentError,
   NonFiniteError,
   ShapeError,
@@ -473,7 +474,7 @@ describe('brandEighUpdate: errors', () => {
     expect(call(prev, m, { residual: 'fast' })).toThrow(InvalidArgumentError);
     expect(call(prev, randomBlock(d, 6, 33), { residual: 'naive' })).toThrow(InvalidArgumentError);
   });
-  it('rejects out buffers that alias the input basis or are too small', () => {
+  it('rejects out buffers that overlap an input or are too small', () => {
     const small = { values: new Float64Array(5), vectors: zeros(d, 2, 'col') };
     expect(call(prev, m, { out: small })).toThrow(ShapeError);
     expect(call(prev, m, { out: { values: new Float64Array(5), vectors: prev.vectors } })).toThrow(
@@ -489,5 +490,20 @@ describe('brandEighUpdate: errors', () => {
       InvalidArgumentError,
     );
     expect(call(prev, m, { out: 'buffers' })).toThrow(InvalidArgumentError);
+    const block = zeros(d, 6, 'col');
+    expect(
+      call(prev, block.hi(d, 2), { out: { values: new Float64Array(5), vectors: block.lo(0, 1) } }),
+    ).toThrow(
+      "brandEighUpdate: argument 'options.out.vectors' must be storage that shares no element with 'm'",
+    );
+    expect(call(prev, m, { out: { values: prev.values, vectors: zeros(d, 5) } })).toThrow(
+      "argument 'options.out.values' must be storage that shares no element with 'prev.values'",
+    );
+    const shared = new Float64Array(d * 5 + 5);
+    const vectors = fromArray(shared.subarray(0, d * 5), [d, 5], 'col');
+    expect(call(prev, m, { out: { values: shared.subarray(d * 5), vectors } })).not.toThrow();
+    expect(call(prev, m, { out: { values: shared.subarray(d * 5 - 1), vectors } })).toThrow(
+      "argument 'options.out.values' must be storage that shares no element with 'options.out.vectors'",
+    );
   });
 });

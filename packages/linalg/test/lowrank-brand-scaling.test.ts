@@ -13,8 +13,8 @@ import { EPS } from '../../../test-support/reference';
 const D = 9;
 const N = 3;
 const base = (): { rep: LowRankEigen; m: ReturnType<typeof gaussianMatrix> } => ({
-  rep: { values: Float64Array.of(3, 1), vectors: qr(gaussianMatrix(D, 2, createRng(1))).q },
-  m: gaussianMatrix(D, N, createRng(2)),
+  rep: { values: Float64Array.of(3, 1), vectors: qr(gaussianMatrix(D, 2, createRng(1), 'col')).q },
+  m: gaussianMatrix(D, N, createRng(2), 'col'),
 });
 
 /** Largest |P_a − P_b| entry between the projectors onto two orthonormal column sets. */
@@ -53,7 +53,7 @@ describe('brandEighUpdate near the ends of the float64 range (issue 12, defects 
     const { m } = base();
     const zero: LowRankEigen = {
       values: new Float64Array(0),
-      vectors: gaussianMatrix(D, 0, createRng(3)),
+      vectors: gaussianMatrix(D, 0, createRng(3), 'col'),
     };
     const plain = brandEighUpdate(zero, m, { rank: N });
     const tiny = brandEighUpdate(zero, scale(m, s), { rank: N });
@@ -70,7 +70,7 @@ describe('brandEighUpdate near the ends of the float64 range (issue 12, defects 
     const { m } = base();
     const zero: LowRankEigen = {
       values: new Float64Array(0),
-      vectors: gaussianMatrix(D, 0, createRng(3)),
+      vectors: gaussianMatrix(D, 0, createRng(3), 'col'),
     };
     const ordinary = brandEighUpdate(zero, m, { rank: N });
     const tiny = brandEighUpdate(zero, scale(m, 1e-200), { rank: N });

@@ -1,12 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidArgumentError, fromRows, lowRankSolve, toRows } from '@bkfac/linalg';
+import { InvalidArgumentError, fromArray, fromRows, lowRankSolve, toRows } from '@bkfac/linalg';
+import type { Matrix } from '@bkfac/linalg';
 
 describe('lowRankSolve at the edges of the float64 range', () => {
-  it('a failed in-place solve (overflow) leaves m as it was', () => {
+  it('an out that is m (or overlaps it) is rejected before anything is written', () => {
     const m = fromRows([[100], [100]]);
     expect(() =>
-      lowRankSolve(new Float64Array([1]), fromRows([[1], [0]]), 1e-307, m, { out: m }),
+      lowRankSolve(new Float64Array([1]), fromRows([[1], [0]]), 1, m, { out: m }),
+    ).toThrow(
+      "lowRankSolve: argument 'options.out' must be storage that shares no element with 'm'",
+    );
+    const shared = new Float64Array([1, 2, 3]);
+    const overlapping = fromArray(shared.subarray(1), [2, 1]);
+    expect(() =>
+      lowRankSolve(new Float64Array([1]), fromRows([[1], [0]]), 1, fromArray(shared, [2, 1]), {
+        out: overlapping,
+      }),
     ).toThrow(InvalidArgumentError);
+    expect(Array.from(shared)).toEqual([1, 2, 3]);
     expect(toRows(m)).toEqual([[100], [100]]);
   });
 
@@ -39,10 +50,15 @@ describe('lowRankSolve at the edges of the float64 range', () => {
     expect(Math.abs(x[1]![0]! - 1e170) / 1e170).toBeLessThan(4 * Number.EPSILON);
   });
 
-  it('an in-place solve still returns m, overwritten with the result', () => {
+  it('an out that overlaps the basis or the eigenvalues is rejected', () => {
+    const basis = fromRows([[1], [0]]);
+    const values = new Float64Array([1, 0]);
     const m = fromRows([[2], [4]]);
-    const r = lowRankSolve(new Float64Array([1]), fromRows([[1], [0]]), 1, m, { out: m });
-    expect(r).toBe(m);
-    expect(toRows(m)).toEqual([[1], [4]]);
+    const solve = (out: Matrix) => () => lowRankSolve(values.subarray(0, 1), basis, 1, m, { out });
+    expect(solve(basis)).toThrow(
+      "argument 'options.out' must be storage that shares no element with 'vectors'",
+    );
+    expect(solve(fromArray(values, [2, 1]))).toThrow("shares no element with 'values'");
+    expect(toRows(m)).toEqual([[2], [4]]);
   });
 });

@@ -13,7 +13,7 @@ describe('createRng', () => {
     expect(() => createRng(1.5)).toThrow(InvalidArgumentError);
   });
   it('produces roughly standard normal deviates', () => {
-    const g = gaussianMatrix(200, 50, createRng(1));
+    const g = gaussianMatrix(200, 50, createRng(1), 'col');
     let s = 0;
     let s2 = 0;
     for (const x of g.data) {

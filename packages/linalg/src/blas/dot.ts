@@ -3,7 +3,7 @@
  * @module
  */
 import { NonFiniteError } from '../core/errors.js';
-import { assertVector } from './vector.js';
+import { assertVector } from '../core/vector.js';
 
 /**
  * Inner product `xᵀy = Σ_i x_i·y_i`.

@@ -7,7 +7,7 @@ import { zeros } from '../core/matrix.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
 import { ShapeError } from '../core/errors.js';
-import { assertDisjoint } from '../core/overlap.js';
+import { assertOutput } from '../core/output.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
 import { maxAbs } from '../core/ops.js';
 import { gemmDirect } from './gemm-direct.js';
@@ -29,26 +29,27 @@ export interface GemmOptions {
   transB?: boolean;
   /** Scale of the product (default `1`). */
   alpha?: number;
-  /** Scale of the existing `c` (default `0`; ignored without `c`). */
+  /** Scale of the existing `out` (default `0`; ignored without `out`). */
   beta?: number;
   /**
    * Output `m x n` matrix (any strides), accumulated into and returned (default: a fresh
    * row-major matrix). It must not share any element with `a` or `b` (checked).
    */
-  c?: Matrix;
+  out?: Matrix;
 }
 
 /**
- * General matrix product `C = alpha·op(A)·op(B) + beta·C`.
+ * General matrix product `C = alpha·op(A)·op(B) + beta·C`, with `C` the
+ * `options.out` matrix (or a fresh one, then `beta` is ignored).
  *
  * @param a - `m x k` matrix (`k x m` if `transA`)
  * @param b - `k x n` matrix (`n x k` if `transB`)
  * @param options - transposition flags, scalars and an optional output
- * @returns `c` (or a fresh `m x n` matrix)
- * @throws {@link ShapeError} if the inner dimensions or `c` do not match
- * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
- * @throws {@link InvalidArgumentError} if `options.c` shares elements with `a` or `b`
- * @throws {@link NonFiniteError} if the result would overflow float64 (then `c` is left as it was)
+ * @returns `options.out` (or a fresh row-major `m x n` matrix)
+ * @throws {@link ShapeError} if the inner dimensions or `options.out` do not match
+ * @throws {@link NonFiniteError} if an input (or, when `beta ≠ 0`, `options.out`) holds NaN or ±Infinity
+ * @throws {@link InvalidArgumentError} if `options.out` shares elements with `a` or `b`
+ * @throws {@link NonFiniteError} if the result would overflow float64 (then `out` is left as it was)
  * @throws {@link InvalidArgumentError} if `transA`/`transB` is given and is not a boolean
  * @example
  * ```ts
@@ -78,22 +79,26 @@ function gemmChecked(fn: string, a: Matrix, b: Matrix, options: GemmOptions): Ma
   if (k !== kb) {
     throw new ShapeError(fn, 'b', transB ? `[n, ${k}] (transB)` : `[${k}, n]`, `[${br}, ${bc}]`);
   }
-  let c = options.c;
-  if (c === undefined) {
-    c = zeros(m, n);
-  } else {
-    const [cr, cc] = assertMatrix(fn, 'c', c);
-    if (cr !== m || cc !== n) throw new ShapeError(fn, 'c', `[${m}, ${n}]`, `[${cr}, ${cc}]`);
-    assertDisjoint(fn, 'options.c', c, 'a', a);
-    assertDisjoint(fn, 'options.c', c, 'b', b);
+  const given = options.out;
+  if (given !== undefined) {
+    assertOutput(
+      fn,
+      'options.out',
+      given,
+      [m, n],
+      [
+        ['a', a],
+        ['b', b],
+      ],
+    );
   }
-  const given = options.c;
+  const c = given ?? zeros(m, n);
   const effectiveBeta = given === undefined ? 0 : beta;
   if (checkedInEngine(fn, transA, transB, alpha, a, b, effectiveBeta, c)) return c;
   // The scalar path, or an input or result that is not finite: check and report exactly.
   assertFinite(fn, 'a', a);
   assertFinite(fn, 'b', b);
-  if (given !== undefined && beta !== 0) assertFinite(fn, 'c', given);
+  if (given !== undefined && beta !== 0) assertFinite(fn, 'options.out', given);
   computeWithoutOverflow(
     fn,
     'a, b',

@@ -8,8 +8,8 @@ import { maxAbs } from '../core/ops.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
-import { assertDisjoint } from '../core/overlap.js';
-import { assertVector } from './vector.js';
+import { assertOutputVector } from '../core/output.js';
+import { assertVector } from '../core/vector.js';
 
 /**
  * Options of {@link gemv}.
@@ -20,24 +20,28 @@ export interface GemvOptions {
   trans?: boolean;
   /** Scale of the product (default `1`). */
   alpha?: number;
-  /** Scale of the existing `y` (default `0`; ignored without `y`). */
+  /** Scale of the existing `out` (default `0`; ignored without `out`). */
   beta?: number;
-  /** Output vector of length `m` (`n` if `trans`), accumulated into and returned (default: fresh); must share no element with `x` or `a` (checked). */
-  y?: Float64Array;
+  /**
+   * Output vector of length `m` (`n` if `trans`), accumulated into and returned (default: a
+   * fresh vector). It must not share any element with `a` or `x` (checked).
+   */
+  out?: Float64Array;
 }
 
 /**
- * Matrix-vector product `y = alpha·op(A)·x + beta·y`.
+ * Matrix-vector product `y = alpha·op(A)·x + beta·y`, with `y` the
+ * `options.out` vector (or a fresh one, then `beta` is ignored).
  *
  * @param a - `m x n` matrix (any strides)
  * @param x - vector of length `n` (`m` if `trans`)
- * @param options - transposition flag, scalars and an optional output `y`
- * @returns `y` (or a fresh vector of length `m`, `n` if `trans`)
- * @throws {@link ShapeError} if `x` or `y` has the wrong length or `a` is not 2-D
- * @throws {@link InvalidArgumentError} if `x`/`y` is not a `Float64Array`, a scalar is not finite, or `y`
- *   shares elements with `x` or `a`
- * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
- * @throws {@link NonFiniteError} if the result would overflow float64 (then `y` is left as it was)
+ * @param options - transposition flag, scalars and an optional output
+ * @returns `options.out` (or a fresh vector of length `m`, `n` if `trans`)
+ * @throws {@link ShapeError} if `x` or `options.out` has the wrong length or `a` is not 2-D
+ * @throws {@link InvalidArgumentError} if `x`/`out` is not a `Float64Array`, a scalar is not finite, or
+ *   `out` shares elements with `x` or `a`
+ * @throws {@link NonFiniteError} if an input (or, when `beta ≠ 0`, `out`) holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if the result would overflow float64 (then `out` is left as it was)
  * @throws {@link InvalidArgumentError} if `trans` is given and is not a boolean
  * @example
  * ```ts
@@ -57,15 +61,21 @@ export function gemv(a: Matrix, x: Float64Array, options?: GemvOptions): Float64
   assertVector('gemv', 'x', x, trans ? m : n);
   assertFinite('gemv', 'a', a);
   const length = trans ? n : m;
-  let y = options.y;
-  if (y === undefined) {
-    y = new Float64Array(length);
-  } else {
-    assertVector('gemv', 'y', y, length, beta !== 0);
-    assertDisjoint('gemv', 'options.y', y, 'x', x);
-    assertDisjoint('gemv', 'options.y', y, 'a', a);
+  const given = options.out;
+  if (given !== undefined) {
+    assertOutputVector(
+      'gemv',
+      'options.out',
+      given,
+      length,
+      [
+        ['x', x],
+        ['a', a],
+      ],
+      beta !== 0,
+    );
   }
-  const given = options.y;
+  const y = given ?? new Float64Array(length);
   const effectiveBeta = given === undefined ? 0 : beta;
   let maxX = 0;
   for (const v of x) maxX = Math.max(maxX, Math.abs(v));

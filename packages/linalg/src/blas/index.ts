@@ -8,3 +8,4 @@ export { trsm } from './trsm.js';
 export type { TrsmSide, TrsmOptions } from './trsm.js';
 export { dot } from './dot.js';
 export { axpy } from './axpy.js';
+export type { AxpyOptions } from './axpy.js';

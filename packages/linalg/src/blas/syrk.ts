@@ -6,9 +6,9 @@ import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
 import { maxAbs } from '../core/ops.js';
-import { ShapeError } from '../core/errors.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
+import { assertOutput } from '../core/output.js';
 import { gemmUnchecked } from './gemm.js';
 import { scaleInPlaceUnchecked } from './scale.js';
 import { assertTriangleFinite } from './triangle.js';
@@ -22,23 +22,28 @@ export interface SyrkOptions {
   trans?: boolean;
   /** Scale of the product (default `1`). */
   alpha?: number;
-  /** Scale of the existing `c` (default `0`; ignored without `c`). Only the lower triangle of `c` is read. */
+  /** Scale of the existing `out` (default `0`; ignored without `out`). Only the lower triangle of `out` is read. */
   beta?: number;
-  /** Output `n x n` matrix, accumulated into and returned (default: a fresh row-major matrix); must not share storage with `a`. */
-  c?: Matrix;
+  /**
+   * Output `n x n` matrix (any strides), accumulated into and returned (default: a fresh
+   * row-major matrix). It must not share any element with `a` (checked).
+   */
+  out?: Matrix;
 }
 
 /**
- * Symmetric rank-k update `C = alpha·A·Aᵀ + beta·C` (`trans`: `C = alpha·Aᵀ·A + beta·C`).
+ * Symmetric rank-k update `C = alpha·A·Aᵀ + beta·C` (`trans`: `C = alpha·Aᵀ·A + beta·C`),
+ * with `C` the `options.out` matrix (or a fresh one, then `beta` is ignored).
  * Both triangles of `C` are written and `C` is exactly symmetric.
  *
  * @param a - `n x k` matrix (`k x n` if `trans`)
  * @param options - transposition flag, scalars and an optional output
- * @returns `c` (or a fresh `n x n` matrix)
- * @throws {@link ShapeError} if `a` is not 2-D or `c` is not `n x n`
- * @throws {@link InvalidArgumentError} if a scalar is not finite or an argument is not a float64 matrix
- * @throws {@link NonFiniteError} if `a` or (when `beta ≠ 0`) the lower triangle of `c` holds NaN or ±Infinity
- * @throws {@link NonFiniteError} if the result would overflow float64 (then `c` is left as it was)
+ * @returns `options.out` (or a fresh row-major `n x n` matrix)
+ * @throws {@link ShapeError} if `a` is not 2-D or `options.out` is not `n x n`
+ * @throws {@link InvalidArgumentError} if a scalar is not finite, an argument is not a float64
+ *   matrix, or `options.out` shares elements with `a`
+ * @throws {@link NonFiniteError} if `a` or (when `beta ≠ 0`) the lower triangle of `out` holds NaN or ±Infinity
+ * @throws {@link NonFiniteError} if the result would overflow float64 (then `out` is left as it was)
  * @throws {@link InvalidArgumentError} if `trans` is given and is not a boolean
  * @example
  * ```ts
@@ -56,15 +61,12 @@ export function syrk(a: Matrix, options?: SyrkOptions): Matrix {
   assertNumber('syrk', 'beta', beta);
   assertFinite('syrk', 'a', a);
   const n = trans ? ac : ar;
-  let c = options.c;
-  if (c === undefined) {
-    c = zeros(n, n);
-  } else {
-    const [cr, cc] = assertMatrix('syrk', 'c', c);
-    if (cr !== n || cc !== n) throw new ShapeError('syrk', 'c', `[${n}, ${n}]`, `[${cr}, ${cc}]`);
-    if (beta !== 0) assertTriangleFinite('syrk', 'c', c, true, false);
+  const given = options.out;
+  if (given !== undefined) {
+    assertOutput('syrk', 'options.out', given, [n, n], [['a', a]]);
+    if (beta !== 0) assertTriangleFinite('syrk', 'options.out', given, true, false);
   }
-  const given = options.c;
+  const c = given ?? zeros(n, n);
   const effectiveBeta = given === undefined ? 0 : beta;
   const k = trans ? ar : ac;
   computeWithoutOverflow(

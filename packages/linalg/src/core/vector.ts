@@ -2,9 +2,9 @@
  * Validation of `Float64Array` vector arguments of the level-1/2 BLAS.
  * @module
  */
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { typeName } from '../core/matrix.js';
-import { assertFiniteVector } from '../core/validate.js';
+import { InvalidArgumentError, ShapeError } from './errors.js';
+import { typeName } from './matrix.js';
+import { assertFiniteVector } from './validate.js';
 
 /**
  * Asserts that `v` is a `Float64Array` (of length `length` when given) whose

@@ -47,7 +47,7 @@ export function cholesky(a: Matrix): Matrix {
  *
  * @param l - `n x n` lower triangular factor (as returned by {@link cholesky}), non-zero diagonal
  * @param b - `n x k` right-hand sides
- * @returns `X`, a fresh `n x k` matrix (column-major)
+ * @returns `X`, a fresh row-major `n x k` matrix
  * @throws {@link ShapeError} if `l` is not square or `b` does not have `n` rows
  * @throws {@link NonFiniteError} if `l` or `b` holds NaN or ±Infinity
  * @throws {@link InvalidArgumentError} if `l` has a zero diagonal entry, the solution
@@ -76,7 +76,7 @@ export function choleskySolve(l: Matrix, b: Matrix): Matrix {
  *
  * @param a - `n x n` symmetric positive definite matrix
  * @param b - `n x k` right-hand sides
- * @returns `X`, a fresh `n x k` matrix (column-major)
+ * @returns `X`, a fresh row-major `n x k` matrix
  * @throws {@link NotPositiveDefiniteError} if `a` is not positive definite
  * @throws {@link ShapeError} if `a` is not square or `b` does not have `n` rows
  * @throws {@link NonFiniteError} if `a` or `b` holds NaN or ±Infinity
@@ -111,10 +111,10 @@ function factor(fn: string, a: Matrix): Matrix {
   return l;
 }
 
-/** `X = L⁻ᵀ·L⁻¹·B` into a fresh column-major matrix; overflow is reported against `arg`. */
+/** `X = L⁻ᵀ·L⁻¹·B` into a fresh row-major matrix; overflow is reported against `arg`. */
 function solveWithFactor(fn: string, arg: string, l: Matrix, b: Matrix): Matrix {
   const [n, k] = b.shape as [number, number];
-  const x = zeros(n, k, 'col');
+  const x = zeros(n, k);
   copyInto(x, b);
   trsmUnchecked('left', true, false, false, 1, l, x);
   trsmUnchecked('left', true, true, false, 1, l, x);

@@ -21,7 +21,7 @@ import { applyQTransposeInPlace, blockFactorsFor, householderQrInPlace } from '.
  *
  * @param a - `m x n` matrix, `m >= n`, full column rank, any strides
  * @param b - `m x k` right-hand sides
- * @returns `X`, a fresh `n x k` matrix (column-major)
+ * @returns `X`, a fresh row-major `n x k` matrix
  * @throws {@link ShapeError} if `m < n` or `b` does not have `m` rows
  * @throws {@link NonFiniteError} if `a` or `b` holds NaN or ±Infinity
  * @throws {@link InvalidArgumentError} if `a` is rank deficient, the solution
@@ -51,7 +51,7 @@ export function lstsq(a: Matrix, b: Matrix): Matrix {
   applyQTransposeInPlace(factors, t, rhs);
   const x = rhs.hi(n, k);
   trsmUnchecked('left', false, false, false, 1, factors.hi(n, n), x);
-  const out = zeros(n, k, 'col');
+  const out = zeros(n, k);
   copyInto(out, x);
   assertSolutionFinite('lstsq', 'a', out);
   return out;

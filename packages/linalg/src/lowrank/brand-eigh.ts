@@ -60,10 +60,11 @@ export interface BrandEighOptions extends OrthonormalityOptions {
   /**
    * Buffers the result is written into, so a steady-state update loop does
    * not allocate its output: `vectors` is `d x c` (column-major advised) and
-   * `values` has length `≥ c`, with `c ≥ min(rank, r + n, d)` (checked before any work). The result's `vectors` is a view
-   * of the first columns of `out.vectors`, `values` a subarray of
-   * `out.values`. `out.vectors` must not share storage with `prev.vectors`:
-   * alternate two buffers between calls (ping-pong).
+   * `values` has length `≥ c`, with `c ≥ min(rank, r + n, d)` (checked before
+   * any work). The result's `vectors` is a view of the first columns of
+   * `out.vectors`, `values` a subarray of `out.values`. Neither may share an
+   * element with `prev` or `m` (checked): alternate two buffers between calls
+   * (ping-pong).
    */
   out?: LowRankEigen;
 }
@@ -91,7 +92,7 @@ export interface BrandEighOptions extends OrthonormalityOptions {
  *   (fresh arrays, or views of `options.out`)
  * @throws {@link ShapeError} if `prev.vectors`, `prev.values`, `m` or `out` have inconsistent shapes
  * @throws {@link InvalidArgumentError} if `prev.vectors` is not orthonormal within the
- *   tolerance, `decay < 0`, `rank ∉ [1, d]`, an option is invalid, or `out` aliases `prev.vectors`
+ *   tolerance, `decay < 0`, `rank ∉ [1, d]`, an option is invalid, or `out` overlaps `prev` or `m`
  * @throws {@link NonFiniteError} if `prev` or `m` holds NaN or ±Infinity
  * @throws {@link InvalidArgumentError} naming `m` if the updated eigenvalues exceed the float64 range
  * @throws {@link ConvergenceError} if the small core eigensolver does not converge
@@ -146,7 +147,11 @@ export function brandEighUpdate(
     );
   }
   if (options.out !== undefined) {
-    assertOutputBuffers(fn, options.out, d, Math.min(rank, r + n, d), prev.vectors);
+    assertOutputBuffers(fn, options.out, d, Math.min(rank, r + n, d), [
+      ['prev.values', prev.values],
+      ['prev.vectors', prev.vectors],
+      ['m', m],
+    ]);
   }
 
   const v = prev.vectors;

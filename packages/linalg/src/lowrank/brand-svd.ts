@@ -8,7 +8,7 @@ import type { Matrix } from '../core/matrix.js';
 import { copyInto, zeros } from '../core/matrix.js';
 import { assertFinite, assertInteger, assertNumber, assertShape } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
-import { assertVector } from '../blas/vector.js';
+import { assertVector } from '../core/vector.js';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { svd } from '../dense/svd.js';
 import { leadingColumns, rotateInto, rowRange, stackRows } from './blocks.js';

@@ -6,7 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import { typeName } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { assertFinite, assertMatrix } from '../core/validate.js';
-import { assertVector } from '../blas/vector.js';
+import { assertVector } from '../core/vector.js';
 import { assertOrthonormal } from './orthogonality.js';
 import type { OrthonormalityOptions } from './orthogonality.js';
 

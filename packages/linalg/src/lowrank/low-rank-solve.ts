@@ -7,6 +7,7 @@ import { copyInto, zeros } from '../core/matrix.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { assertFinite, assertShape } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
+import { assertOutput } from '../core/output.js';
 import { gemmUnchecked } from '../blas/gemm.js';
 import { scaleInPlaceUnchecked } from '../blas/scale.js';
 import { assertEigenPairs } from './check-representation.js';
@@ -33,7 +34,10 @@ export type SolveSide = 'left' | 'right';
 export interface LowRankSolveOptions extends OrthonormalityOptions {
   /** Apply the inverse on the left (default) or on the right of `m`. */
   side?: SolveSide;
-  /** Output with the shape of `m`, overwritten and returned; may be `m` itself (in-place solve). */
+  /**
+   * Output with the shape of `m` (any strides), overwritten and returned (default: a fresh
+   * row-major matrix). It must not share any element with `m`, `vectors` or `values` (checked).
+   */
   out?: Matrix;
 }
 
@@ -53,10 +57,11 @@ export interface LowRankSolveOptions extends OrthonormalityOptions {
  * @param mu - damping `μ > 0`
  * @param m - `d x c` (left) or `c x d` (right) block, any strides
  * @param options - `side`, `out` and the orthonormality check
- * @returns `out`, or a fresh row-major matrix of the shape of `m`
+ * @returns `options.out`, or a fresh row-major matrix of the shape of `m`
  * @throws {@link ShapeError} if `values`, `vectors`, `m` or `out` have inconsistent shapes
  * @throws {@link InvalidArgumentError} if `mu ≤ 0`, some `λ_i + μ ≤ 0`, the result would
- *   overflow, `vectors` is not orthonormal within the tolerance, or `side` is invalid
+ *   overflow (then `out` is left as it was), `vectors` is not orthonormal within the
+ *   tolerance, `side` is invalid, or `out` shares elements with an input
  * @throws {@link NonFiniteError} if an input holds NaN or ±Infinity
  * @example
  * ```ts
@@ -97,9 +102,21 @@ export function lowRankSolve(
   const left = side === 'left';
   const [rows, cols] = assertShape(fn, 'm', m, left ? [d, null] : [null, d]);
   assertFinite(fn, 'm', m);
-  if (options.out !== undefined) assertShape(fn, 'options.out', options.out, [rows, cols]);
+  if (options.out !== undefined) {
+    assertOutput(
+      fn,
+      'options.out',
+      options.out,
+      [rows, cols],
+      [
+        ['m', m],
+        ['vectors', vectors],
+        ['values', values],
+      ],
+    );
+  }
   // The result is formed apart and checked before it reaches `options.out`, so a failed call
-  // (overflow) leaves the caller's arrays as they were, even for an in-place solve.
+  // (overflow) leaves the caller's arrays as they were.
   const result = zeros(rows, cols);
 
   // W = VᵀM (left) or M·V (right), scaled by −λ/(μ(λ + μ)) (no cancellation for λ ≪ μ).

@@ -2,19 +2,20 @@
  * Caller-provided output buffers of the eigen-updates (`options.out`).
  * @module
  */
-import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { assertShape } from '../core/validate.js';
-import { assertVector } from '../blas/vector.js';
+import { assertOutput, assertOutputVector } from '../core/output.js';
+import type { Inputs } from '../core/output.js';
+import { sharesElements } from '../core/overlap.js';
 import { assertObject } from './check-representation.js';
 import { leadingColumns } from './blocks.js';
 import type { LowRankEigen } from './types.js';
 
 /**
  * Validates `out = { values, vectors }`: `vectors` has `d` rows, room for
- * `needed` columns (the most a call can return, known before it runs) and
- * does not share storage with `input` (the basis the result is computed from).
+ * `needed` columns (the most a call can return, known before it runs), and
+ * neither shares an element with any of `inputs` (the representation and
+ * block the result is computed from).
  * @internal
  */
 export function assertOutputBuffers(
@@ -22,18 +23,18 @@ export function assertOutputBuffers(
   out: unknown,
   d: number,
   needed: number,
-  input: Matrix,
+  inputs: Inputs,
 ): void {
   assertObject(fn, 'options.out', out, 'an object { values, vectors }');
   const { values, vectors } = out as LowRankEigen;
-  assertVector(fn, 'options.out.values', values, undefined, false);
-  const cols = assertShape(fn, 'options.out.vectors', vectors, [d, null])[1];
-  if (vectors.data === input.data) {
+  assertOutputVector(fn, 'options.out.values', values, null, inputs);
+  const cols = assertOutput(fn, 'options.out.vectors', vectors, [d, null], inputs)[1];
+  if (sharesElements(values, vectors)) {
     throw new InvalidArgumentError(
       fn,
-      'options.out.vectors',
-      'storage distinct from the input basis (alternate two buffers)',
-      'a view of the input basis',
+      'options.out.values',
+      "storage that shares no element with 'options.out.vectors'",
+      "a view overlapping 'options.out.vectors'",
     );
   }
   if (cols < needed) {

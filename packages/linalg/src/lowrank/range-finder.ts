@@ -91,7 +91,7 @@ export function sketchRange(
   powerIterations: number,
   rng: Rng,
 ): Matrix {
-  let basis = orthonormalizeColumns(op.apply(gaussianMatrix(op.cols, q, rng)));
+  let basis = orthonormalizeColumns(op.apply(gaussianMatrix(op.cols, q, rng, 'col')));
   for (let i = 0; i < powerIterations; i++) {
     basis = orthonormalizeColumns(op.applyTranspose(basis));
     basis = orthonormalizeColumns(op.apply(basis));

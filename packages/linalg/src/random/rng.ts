@@ -153,7 +153,7 @@ export function createRng(seed: number | RngState): Rng {
  * @param m - rows
  * @param n - columns
  * @param rng - generator (advanced by `m·n` normals)
- * @param order - storage order (default `'col'`, filled column by column)
+ * @param order - storage order (default `'row'`; the entries are drawn column by column in either order)
  * @returns a fresh Gaussian matrix
  * @throws {@link InvalidArgumentError} on negative or fractional sizes
  * @example
@@ -168,7 +168,7 @@ export function gaussianMatrix(
   m: number,
   n: number,
   rng: Rng,
-  order: StorageOrder = 'col',
+  order: StorageOrder = 'row',
 ): Matrix {
   checkDimension('gaussianMatrix', 'm', m);
   checkDimension('gaussianMatrix', 'n', n);
