@@ -17,6 +17,7 @@ function project(
     setupFilesAfterEnv: ['<rootDir>/../../test-support/setup.ts'],
     moduleNameMapper: {
       '^@bkfac/(linalg|kfactors|nn)$': '<rootDir>/../$1/src/index.ts',
+      '^@bkfac/linalg/validate$': '<rootDir>/../linalg/src/validate.ts',
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     transform: {

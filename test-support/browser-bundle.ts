@@ -19,6 +19,10 @@ export function bundleForBrowser(entry: string): number {
         /packages\/[^/]+\/src\/index\.ts$/,
         'packages/linalg/src/index.ts',
       ),
+      '@bkfac/linalg/validate': entry.replace(
+        /packages\/[^/]+\/src\/index\.ts$/,
+        'packages/linalg/src/validate.ts',
+      ),
     },
   });
   return result.outputFiles.reduce((s, f) => s + f.contents.length, 0);

@@ -3,7 +3,8 @@
  * retained eigenvalue is large relative to the largest, shrink it otherwise.
  * @module
  */
-import { assertInteger, assertNumber, InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
+import { InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
+import { assertInteger, assertNumber } from '@bkfac/linalg/validate';
 
 /**
  * A rank-adaptation rule. With `ε̄` the mean truncation ratio

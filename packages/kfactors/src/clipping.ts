@@ -2,7 +2,7 @@
  * Per-layer RMS clipping of the preconditioned update.
  * @module
  */
-import { assertFinite, assertMatrix, assertNumber } from '@bkfac/linalg';
+import { assertFinite, assertMatrix, assertNumber } from '@bkfac/linalg/validate';
 import type { Matrix } from '@bkfac/linalg';
 
 /**

@@ -4,12 +4,8 @@
  * option is one entry of a field table that resolves, serialises and restores it.
  * @module
  */
-import {
-  assertInteger,
-  assertNumber,
-  InvalidArgumentError,
-  MAX_POWER_ITERATIONS,
-} from '@bkfac/linalg';
+import { InvalidArgumentError, MAX_POWER_ITERATIONS } from '@bkfac/linalg';
+import { assertInteger, assertNumber } from '@bkfac/linalg/validate';
 import { InvalidScheduleError } from './errors.js';
 import { DAMPING_MODES, fullEigenbases, specAs } from './strategy.js';
 import type { DampingMode, StrategyName, StrategySpec } from './strategy.js';

@@ -2,13 +2,8 @@
  * Per-factor damping of the family and its plain form.
  * @module
  */
-import {
-  assertInteger,
-  assertNumber,
-  assertFiniteVector,
-  InvalidArgumentError,
-  NonFiniteError,
-} from '@bkfac/linalg';
+import { InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
+import { assertInteger, assertNumber, assertFiniteVector } from '@bkfac/linalg/validate';
 
 /**
  * A factor's damped inverse in the form `(U·diag(D − shift)·Uᵀ + mu·I)⁻¹`

@@ -4,10 +4,6 @@
  * @module
  */
 import {
-  assertDisjoint,
-  assertFinite,
-  assertMatrix,
-  assertShape,
   gemm,
   InvalidArgumentError,
   NonFiniteError,
@@ -19,6 +15,7 @@ import {
   zeros,
   fromArray,
 } from '@bkfac/linalg';
+import { assertDisjoint, assertFinite, assertMatrix, assertShape } from '@bkfac/linalg/validate';
 import type { Matrix } from '@bkfac/linalg';
 import { clipScale, rmsOf } from './clipping.js';
 import { factorDampingUnchecked } from './damping.js';

@@ -2,7 +2,8 @@
  * Plain-data state of a layer's two K-factors.
  * @module
  */
-import { assertInteger, createRng, InvalidArgumentError } from '@bkfac/linalg';
+import { createRng, InvalidArgumentError } from '@bkfac/linalg';
+import { assertInteger } from '@bkfac/linalg/validate';
 import type { RngState } from '@bkfac/linalg';
 import { resolveConfigAs } from './config.js';
 import { keepsDenseCopy } from './strategy.js';

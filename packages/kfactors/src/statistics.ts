@@ -2,15 +2,8 @@
  * Per-batch K-factor statistics of a fully connected layer and their exponential average.
  * @module
  */
-import {
-  assertFinite,
-  assertMatrix,
-  assertNumber,
-  InvalidArgumentError,
-  ShapeError,
-  syrk,
-  zeros,
-} from '@bkfac/linalg';
+import { InvalidArgumentError, ShapeError, syrk, zeros } from '@bkfac/linalg';
+import { assertFinite, assertMatrix, assertNumber } from '@bkfac/linalg/validate';
 import type { Matrix } from '@bkfac/linalg';
 
 /**

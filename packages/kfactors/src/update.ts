@@ -3,7 +3,8 @@
  * that consumes them (EA updates, refreshes, Brand steps, rank adaptation).
  * @module
  */
-import { assertInteger, assertNumber, InvalidArgumentError, ShapeError } from '@bkfac/linalg';
+import { InvalidArgumentError, ShapeError } from '@bkfac/linalg';
+import { assertInteger, assertNumber } from '@bkfac/linalg/validate';
 import type { Matrix } from '@bkfac/linalg';
 import { advanceFactor, factorNeedsBatch, stepParams } from './refresh.js';
 import type { StepParams } from './refresh.js';

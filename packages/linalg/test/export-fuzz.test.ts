@@ -2,6 +2,7 @@
 // the function, or a finite result; never another error, a silent NaN/Infinity,
 // or a changed argument after a failed call (see test-support/export-fuzz.ts).
 import * as L from '@bkfac/linalg';
+import * as V from '@bkfac/linalg/validate';
 import type { Matrix } from '@bkfac/linalg';
 import { describeExportFuzz } from '../../../test-support/export-fuzz';
 import type { Template } from '../../../test-support/export-fuzz';
@@ -58,16 +59,6 @@ const templates: Record<string, Template> = {
   ],
   toRows: () => [general()],
   copy: () => [general(), 'col'],
-  assertMatrix: () => ['assertMatrix', 'a', general()],
-  assertShape: () => ['assertShape', 'a', general(), [3, 2]],
-  assertSquare: () => ['assertSquare', 'a', spd()],
-  assertFinite: () => ['assertFinite', 'a', general()],
-  assertFiniteVector: () => ['assertFiniteVector', 'v', Float64Array.from([1, 2])],
-  assertSymmetric: () => ['assertSymmetric', 'a', spd(), 1e-10],
-  assertInteger: () => ['assertInteger', 'k', 3, 0, 10],
-  assertNumber: () => ['assertNumber', 'x', 0.5, 0, 1],
-  assertBoolean: () => ['assertBoolean', 'flag', true],
-  assertDisjoint: () => ['assertDisjoint', 'out', L.zeros(2, 2), 'a', L.zeros(2, 2)],
   dot: () => [Float64Array.from([1, 2]), Float64Array.from([3, 4])],
   axpy: () => [
     2,
@@ -160,10 +151,32 @@ afterAll(() => {
   L.setThreads(1);
 });
 
-const callerNamed = [...Object.keys(templates).filter((k) => k.startsWith('assert')), 'reportedAs'];
+describeExportFuzz('@bkfac/linalg', L as unknown as Record<string, unknown>, templates, [
+  'reportedAs',
+]);
+
+// The validators of the subpath export: every one names its caller (arguments 0 and 1).
+const validators: Record<string, Template> = {
+  assertMatrix: () => ['assertMatrix', 'a', general()],
+  assertShape: () => ['assertShape', 'a', general(), [3, 2]],
+  assertSquare: () => ['assertSquare', 'a', spd()],
+  assertFinite: () => ['assertFinite', 'a', general()],
+  assertFiniteVector: () => ['assertFiniteVector', 'v', Float64Array.from([1, 2])],
+  assertSymmetric: () => ['assertSymmetric', 'a', spd(), 1e-10],
+  assertInteger: () => ['assertInteger', 'k', 3, 0, 10],
+  assertNumber: () => ['assertNumber', 'x', 0.5, 0, 1],
+  assertBoolean: () => ['assertBoolean', 'flag', true],
+  assertDisjoint: () => ['assertDisjoint', 'out', L.zeros(2, 2), 'a', L.zeros(2, 2)],
+  assertOrthonormal: () => [
+    'assertOrthonormal',
+    'basis',
+    basis(),
+    { orthonormalityCheck: 'full', orthonormalityTolerance: 1e-10 },
+  ],
+};
 describeExportFuzz(
-  '@bkfac/linalg',
-  L as unknown as Record<string, unknown>,
-  templates,
-  callerNamed,
+  '@bkfac/linalg/validate',
+  V as unknown as Record<string, unknown>,
+  validators,
+  Object.keys(validators),
 );

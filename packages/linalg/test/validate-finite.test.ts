@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { assertFinite, assertSymmetric, fromRows, NonFiniteError } from '@bkfac/linalg';
+import { fromRows, NonFiniteError } from '@bkfac/linalg';
+import { assertFinite, assertSymmetric } from '@bkfac/linalg/validate';
 import { arbSeed, awkwardView, randomRows } from '../../../test-support/reference';
 
 describe('assertFinite', () => {

@@ -1,8 +1,6 @@
 export * from './errors.js';
 export { fromArray, fromRows, zeros, eye, toRows, copy } from './matrix.js';
 export type { Matrix, StorageOrder } from './matrix.js';
-export * from './validate.js';
-export { assertDisjoint } from './overlap.js';
 export { reportedAs } from './reported-as.js';
 export {
   add,

@@ -97,7 +97,8 @@ export function sharesElements(a: Matrix | Float64Array, b: Matrix | Float64Arra
  * @throws {@link InvalidArgumentError} naming `fn` and `outArg` if they share an element
  * @example
  * ```ts
- * import { assertDisjoint, zeros } from '@bkfac/linalg';
+ * import { zeros } from '@bkfac/linalg';
+ * import { assertDisjoint } from '@bkfac/linalg/validate';
  * const a = zeros(4, 4);
  * assertDisjoint('demo', 'out', a.hi(2, 4), 'a', a.lo(2, 0)); // rows 0-1 vs rows 2-3: fine
  * try {

@@ -19,8 +19,14 @@ import { firstNonFinite } from './non-finite.js';
  * @throws {@link ShapeError} if `a` is not 2-D
  * @example
  * ```ts
- * import { assertMatrix, zeros } from '@bkfac/linalg';
+ * import { zeros } from '@bkfac/linalg';
+ * import { assertMatrix } from '@bkfac/linalg/validate';
  * console.log(assertMatrix('demo', 'a', zeros(2, 3))); // [2, 3]
+ * try {
+ *   assertMatrix('demo', 'a', [[1, 2]]);
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'a' must be a 2-D ndarray over a Float64Array, received "Array"
+ * }
  * ```
  * @category Validation
  */
@@ -60,8 +66,14 @@ export function assertMatrix(fn: string, arg: string, a: unknown): [number, numb
  * @throws {@link ShapeError} on a mismatch
  * @example
  * ```ts
- * import { assertShape, zeros } from '@bkfac/linalg';
- * assertShape('demo', 'b', zeros(3, 2), [3, null]);
+ * import { zeros } from '@bkfac/linalg';
+ * import { assertShape } from '@bkfac/linalg/validate';
+ * console.log(assertShape('demo', 'b', zeros(3, 2), [3, null])); // [3, 2]
+ * try {
+ *   assertShape('demo', 'b', zeros(2, 2), [3, null]);
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'b' must have shape [3, any], received [2, 2]
+ * }
  * ```
  * @category Validation
  */
@@ -98,8 +110,14 @@ export function assertShape(
  * @throws {@link ShapeError} if `a` is not square
  * @example
  * ```ts
- * import { assertSquare, eye } from '@bkfac/linalg';
+ * import { eye, zeros } from '@bkfac/linalg';
+ * import { assertSquare } from '@bkfac/linalg/validate';
  * console.log(assertSquare('demo', 'a', eye(4))); // 4
+ * try {
+ *   assertSquare('demo', 'a', zeros(2, 3));
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'a' must have shape [n, n] (square), received [2, 3]
+ * }
  * ```
  * @category Validation
  */
@@ -118,8 +136,13 @@ export function assertSquare(fn: string, arg: string, a: unknown): number {
  * @throws {@link NonFiniteError} naming the first offending entry
  * @example
  * ```ts
- * import { assertFinite, eye } from '@bkfac/linalg';
- * assertFinite('demo', 'a', eye(2));
+ * import { fromRows } from '@bkfac/linalg';
+ * import { assertFinite } from '@bkfac/linalg/validate';
+ * try {
+ *   assertFinite('demo', 'a', fromRows([[1, 2], [3, Infinity]]));
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'a' must be finite, received Infinity at (1, 1)
+ * }
  * ```
  * @category Validation
  */
@@ -138,8 +161,12 @@ export function assertFinite(fn: string, arg: string, a: Matrix): void {
  * @throws {@link NonFiniteError} naming the first offending entry
  * @example
  * ```ts
- * import { assertFiniteVector } from '@bkfac/linalg';
- * assertFiniteVector('demo', 'values', new Float64Array([1, 2]));
+ * import { assertFiniteVector } from '@bkfac/linalg/validate';
+ * try {
+ *   assertFiniteVector('demo', 'values', new Float64Array([1, NaN]));
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'values' must be finite, received NaN at [1]
+ * }
  * ```
  * @category Validation
  */
@@ -166,8 +193,15 @@ export function assertFiniteVector(fn: string, arg: string, v: ArrayLike<number>
  * @throws {@link NonFiniteError} if `a` holds NaN or ±Infinity
  * @example
  * ```ts
- * import { assertSymmetric, eye } from '@bkfac/linalg';
- * assertSymmetric('demo', 'a', eye(3));
+ * import { fromRows } from '@bkfac/linalg';
+ * import { assertSymmetric } from '@bkfac/linalg/validate';
+ * const a = fromRows([[2, 1], [1.001, 2]]);
+ * assertSymmetric('demo', 'a', a, 1e-3); // |1 − 1.001| ≤ 1e-3·max|a|
+ * try {
+ *   assertSymmetric('demo', 'a', a);
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'a' must be symmetric (|a[i,j] - a[j,i]| <= 2.00e-10), received |a[0,1] - a[1,0]| = 1.000e-3
+ * }
  * ```
  * @category Validation
  */
@@ -212,8 +246,15 @@ export function assertSymmetric(fn: string, arg: string, a: Matrix, tolerance = 
  * @throws {@link InvalidArgumentError} otherwise
  * @example
  * ```ts
- * import { assertInteger } from '@bkfac/linalg';
- * console.log(assertInteger('demo', 'rank', 3, 1, 10)); // 3
+ * import { assertInteger } from '@bkfac/linalg/validate';
+ * const rank: unknown = 3;
+ * const checked: number = assertInteger('demo', 'rank', rank, 1, 10); // typed as a number from here on
+ * console.log(checked + 1); // 4
+ * try {
+ *   assertInteger('demo', 'rank', 2.5, 1, 10);
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'rank' must be an integer in [1, 10], received 2.5
+ * }
  * ```
  * @category Validation
  */
@@ -242,8 +283,12 @@ export function assertInteger(
  * @throws {@link InvalidArgumentError} if `x` is not a boolean
  * @example
  * ```ts
- * import { assertBoolean } from '@bkfac/linalg';
- * console.log(assertBoolean('demo', 'options.lower', false)); // false
+ * import { assertBoolean } from '@bkfac/linalg/validate';
+ * try {
+ *   assertBoolean('demo', 'options.lower', 'no');
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'options.lower' must be true or false, received "no"
+ * }
  * ```
  * @category Validation
  */
@@ -264,8 +309,12 @@ export function assertBoolean(fn: string, arg: string, x: unknown): boolean {
  * @throws {@link InvalidArgumentError} otherwise
  * @example
  * ```ts
- * import { assertNumber } from '@bkfac/linalg';
- * console.log(assertNumber('demo', 'decay', 0.95, 0)); // 0.95
+ * import { assertNumber } from '@bkfac/linalg/validate';
+ * try {
+ *   assertNumber('demo', 'decay', 1.5, 0, 1);
+ * } catch (e) {
+ *   console.log((e as Error).message); // demo: argument 'decay' must be a finite number in [0, 1], received 1.5
+ * }
  * ```
  * @category Validation
  */

@@ -7,7 +7,7 @@ import { typeName } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { assertFinite, assertMatrix } from '../core/validate.js';
 import { assertVector } from '../core/vector.js';
-import { assertOrthonormal } from './orthogonality.js';
+import { checkOrthonormal } from './orthogonality.js';
 import type { OrthonormalityOptions } from './orthogonality.js';
 
 /**
@@ -45,7 +45,7 @@ export function assertBasis(
     throw new ShapeError(fn, arg, `[${rows ?? 'd'}, ${cols}] with ${cols} <= d`, `[${d}, ${r}]`);
   }
   assertFinite(fn, arg, vectors as Matrix);
-  assertOrthonormal(fn, arg, vectors as Matrix, options);
+  checkOrthonormal(fn, arg, vectors as Matrix, options);
   return [d, r];
 }
 

@@ -1,5 +1,5 @@
 export type { LowRankEigen, LowRankSvd, LeftSvd, OrthonormalityCheck } from './types.js';
-export { orthogonalityLoss, reorthonormalize } from './orthogonality.js';
+export { ORTHONORMALITY_TOLERANCE, orthogonalityLoss, reorthonormalize } from './orthogonality.js';
 export type { OrthonormalityOptions } from './orthogonality.js';
 export type { LinearOperator } from './operator.js';
 export type { RandomSource } from './random-source.js';

@@ -67,11 +67,13 @@ export interface LeftSvd {
 }
 
 /**
- * How an input basis is checked for orthonormality at the public boundary:
- * `'probe'` (default) tests `‖(VᵀV − I)x‖₂ ≤ tol·‖x‖₂` for one fixed
- * pseudo-random `x` in `O(d·r)` (an estimate of `‖VᵀV − I‖_F/√r`, so it
- * catches any loss much larger than `tol` with high probability);
- * `'full'` tests `‖VᵀV − I‖_F ≤ tol` exactly in `O(d·r²)`; `'off'` skips the check.
+ * How an input basis is checked for orthonormality at the public boundary,
+ * against one tolerance on `‖VᵀV − I‖_F` (default
+ * {@link ORTHONORMALITY_TOLERANCE}): `'probe'` (default) estimates the loss
+ * as `√r·‖(VᵀV − I)x‖₂/‖x‖₂` for one fixed pseudo-random Gaussian `x`, in
+ * `O(d·r)`, which catches any loss much larger than the tolerance with high
+ * probability; `'full'` computes `‖VᵀV − I‖_F` exactly in `O(d·r²)`; `'off'`
+ * skips the check (for bases you produced yourself).
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { assertMatrix } from '@bkfac/linalg';
+import { assertMatrix } from '@bkfac/linalg/validate';
 import { addInPlace } from './elementwise.js';
 
 /**

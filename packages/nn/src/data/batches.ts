@@ -3,7 +3,8 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { assertInteger, zeros } from '@bkfac/linalg';
+import { zeros } from '@bkfac/linalg';
+import { assertInteger } from '@bkfac/linalg/validate';
 import type { Dataset } from './dataset.js';
 import type { SamplerOptions } from './sampler.js';
 import { BatchSampler } from './sampler.js';

@@ -3,15 +3,8 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import {
-  InvalidArgumentError,
-  assertFinite,
-  copy,
-  assertInteger,
-  assertMatrix,
-  assertNumber,
-  ShapeError,
-} from '@bkfac/linalg';
+import { InvalidArgumentError, copy, ShapeError } from '@bkfac/linalg';
+import { assertFinite, assertInteger, assertMatrix, assertNumber } from '@bkfac/linalg/validate';
 import { assertLabels } from '../validate.js';
 
 /**

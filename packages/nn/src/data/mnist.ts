@@ -4,7 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InvalidArgumentError, assertInteger } from '@bkfac/linalg';
+import { InvalidArgumentError } from '@bkfac/linalg';
+import { assertInteger } from '@bkfac/linalg/validate';
 import { readFileFor } from '../checkpoint/files.js';
 import { DataFormatError } from '../errors.js';
 import type { Dataset, Normalization } from './dataset.js';

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Rng, RngState } from '@bkfac/linalg';
-import { InvalidArgumentError, assertInteger, createRng } from '@bkfac/linalg';
+import { InvalidArgumentError, createRng } from '@bkfac/linalg';
+import { assertInteger } from '@bkfac/linalg/validate';
 
 /**
  * Shuffles `array` in place with Fisher–Yates (`n − 1` draws of `rng.int`).

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { InvalidArgumentError, ShapeError, add, assertMatrix, copy, zeros } from '@bkfac/linalg';
+import { InvalidArgumentError, ShapeError, add, copy, zeros } from '@bkfac/linalg';
+import { assertMatrix } from '@bkfac/linalg/validate';
 import { addInPlace } from '../autograd/elementwise.js';
 
 /**

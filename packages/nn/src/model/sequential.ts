@@ -4,17 +4,8 @@
  * @module
  */
 import type { Matrix, Rng } from '@bkfac/linalg';
-import {
-  InvalidArgumentError,
-  NonFiniteError,
-  ShapeError,
-  assertFinite,
-  assertInteger,
-  assertMatrix,
-  assertShape,
-  createRng,
-  zeros,
-} from '@bkfac/linalg';
+import { InvalidArgumentError, NonFiniteError, ShapeError, createRng, zeros } from '@bkfac/linalg';
+import { assertFinite, assertInteger, assertMatrix, assertShape } from '@bkfac/linalg/validate';
 import { backward } from '../autograd/backward.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { constant, variable } from '../autograd/tensor.js';

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { InvalidArgumentError, assertShape, fromArray, zeros } from '@bkfac/linalg';
+import { InvalidArgumentError, fromArray, zeros } from '@bkfac/linalg';
+import { assertShape } from '@bkfac/linalg/validate';
 import type { Tensor } from '../autograd/tensor.js';
 import { accumulateGrad, opResult, wantsGrad } from '../autograd/tensor.js';
 import { zipEntries } from '../autograd/elementwise.js';

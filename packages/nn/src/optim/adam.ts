@@ -2,7 +2,7 @@
  * Adam and AdamW.
  * @module
  */
-import { assertNumber } from '@bkfac/linalg';
+import { assertNumber } from '@bkfac/linalg/validate';
 import type { LearningRate } from './learning-rate.js';
 import { checkLearningRate } from './learning-rate.js';
 import { chain } from './transform.js';

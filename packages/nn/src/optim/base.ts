@@ -3,7 +3,8 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { InvalidArgumentError, assertFinite, assertInteger, copy } from '@bkfac/linalg';
+import { InvalidArgumentError, copy } from '@bkfac/linalg';
+import { assertFinite, assertInteger } from '@bkfac/linalg/validate';
 import type { Params } from '../model/params.js';
 import { assertSameStructure } from '../model/params.js';
 import type { StepContext } from './types.js';

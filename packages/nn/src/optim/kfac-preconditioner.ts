@@ -3,7 +3,8 @@
  * preconditioned by its layer's K-factors (`@bkfac/kfactors`) and clipped.
  * @module
  */
-import { InvalidArgumentError, assertInteger } from '@bkfac/linalg';
+import { InvalidArgumentError } from '@bkfac/linalg';
+import { assertInteger } from '@bkfac/linalg/validate';
 
 import {
   createLayerState,

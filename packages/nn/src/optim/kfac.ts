@@ -4,7 +4,8 @@
  * learning rate.
  * @module
  */
-import { InvalidArgumentError, assertInteger, assertNumber } from '@bkfac/linalg';
+import { InvalidArgumentError } from '@bkfac/linalg';
+import { assertInteger, assertNumber } from '@bkfac/linalg/validate';
 import { resolveConfig, scheduleValue } from '@bkfac/kfactors';
 import type { KFactorsConfig, StrategyName, StrategySpec } from '@bkfac/kfactors';
 import type { LearningRate } from './learning-rate.js';

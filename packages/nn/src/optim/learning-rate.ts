@@ -3,7 +3,8 @@
  * 0-based epochs like every other schedule of bkfac.
  * @module
  */
-import { assertInteger, assertNumber, InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
+import { InvalidArgumentError, NonFiniteError } from '@bkfac/linalg';
+import { assertInteger, assertNumber } from '@bkfac/linalg/validate';
 import { normalizeSchedule, scheduleValue } from '@bkfac/kfactors';
 import type { PiecewiseSchedule } from '@bkfac/kfactors';
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { KFactorsConfig, StrategyName } from '@bkfac/kfactors';
-import { assertInteger } from '@bkfac/linalg';
+import { assertInteger } from '@bkfac/linalg/validate';
 import type { ScaledLearningRate } from './learning-rate.js';
 
 /** The scripts' Brand period where it is not `T_updt`: B-KFAC, without overwrites, Brand-updates 5x less often. */

@@ -4,7 +4,8 @@
  * parameters.
  * @module
  */
-import { InvalidArgumentError, assertInteger, assertNumber } from '@bkfac/linalg';
+import { InvalidArgumentError } from '@bkfac/linalg';
+import { assertInteger, assertNumber } from '@bkfac/linalg/validate';
 import type { Matrix } from '@bkfac/linalg';
 import type { Params } from '../model/params.js';
 import type { LearningRate } from './learning-rate.js';

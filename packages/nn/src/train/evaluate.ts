@@ -3,7 +3,8 @@
  * @module
  */
 import type { Matrix } from '@bkfac/linalg';
-import { ShapeError, assertInteger } from '@bkfac/linalg';
+import { ShapeError } from '@bkfac/linalg';
+import { assertInteger } from '@bkfac/linalg/validate';
 import type { Dataset } from '../data/dataset.js';
 import { BatchBuffer } from '../data/batches.js';
 import type { LabelledBatch } from '../data/batches.js';

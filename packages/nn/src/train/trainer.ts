@@ -5,7 +5,8 @@
  * @module
  */
 import type { Matrix, Rng, RngState } from '@bkfac/linalg';
-import { InvalidArgumentError, assertFinite, assertInteger, createRng } from '@bkfac/linalg';
+import { InvalidArgumentError, createRng } from '@bkfac/linalg';
+import { assertFinite, assertInteger } from '@bkfac/linalg/validate';
 import { clonePlain } from '../checkpoint/plain.js';
 import type { Dataset } from '../data/dataset.js';
 import { BatchBuffer } from '../data/batches.js';
