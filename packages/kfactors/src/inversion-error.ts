@@ -19,9 +19,15 @@ import type { FactorSide } from './statistics.js';
  *
  * @example
  * ```ts
- * import type { ErrorNorm } from '@bkfac/kfactors';
- * const norm: ErrorNorm = 'frobenius';
- * console.log(norm); // frobenius
+ * import { createLayerState, inversionError, updateLayer, type ErrorNorm } from '@bkfac/kfactors';
+ * import { fromRows } from '@bkfac/linalg';
+ * const errorAtRank = (rank: number, norm: ErrorNorm): number => {
+ *   const state = createLayerState({ strategy: 'rs-kfac', rank }, { inputDim: 3, outputDim: 1, batchSize: 2 });
+ *   updateLayer(state, { step: 0, epoch: 0 }, { inputs: fromRows([[1, 2, 1], [3, -1, 1]]), gradients: fromRows([[0.1], [0.2]]) });
+ *   return inversionError(state, 'A', { norm });
+ * };
+ * // Truncating the 3-wide factor to rank 1 costs accuracy in either norm; rank 3 is exact.
+ * console.log([errorAtRank(1, 'spectral') > 0.1, errorAtRank(1, 'frobenius') > 0.1, errorAtRank(3, 'spectral') < 1e-12]); // [true, true, true]
  * ```
  * @category Diagnostics
  */
@@ -32,9 +38,12 @@ export type ErrorNorm = 'spectral' | 'frobenius';
  *
  * @example
  * ```ts
- * import type { InversionErrorOptions } from '@bkfac/kfactors';
+ * import { createLayerState, inversionError, updateLayer, type InversionErrorOptions } from '@bkfac/kfactors';
+ * import { fromRows } from '@bkfac/linalg';
+ * const state = createLayerState({ strategy: 'kfac' }, { inputDim: 2, outputDim: 1, batchSize: 2 });
+ * updateLayer(state, { step: 0, epoch: 0 }, { inputs: fromRows([[0.5, 1], [-1, 1]]), gradients: fromRows([[0.1], [-0.2]]) });
  * const options: InversionErrorOptions = { norm: 'frobenius' };
- * console.log(options.norm); // frobenius
+ * console.log(inversionError(state, 'G', options) < 1e-14); // true
  * ```
  * @category Diagnostics
  */

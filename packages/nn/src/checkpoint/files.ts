@@ -22,7 +22,21 @@ export function readFileFor(fn: string, path: string): Buffer {
  * Creates `folder` and its missing parents, then checks it is a writable folder. Parents are
  * created one at a time from the deepest existing one (no recursive `mkdir`, which was seen to
  * hang on some paths), so the first failure names the exact component.
- * @internal
+ *
+ * @param fn - the function or command the user called, named in the error
+ * @param folder - the folder
+ * @throws {@link FileAccessError} if a component cannot be created, or the folder is not a writable folder
+ * @example
+ * ```ts
+ * import { mkdtempSync, statSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { ensureWritableFolder } from '@bkfac/nn';
+ * const folder = join(mkdtempSync(join(tmpdir(), 'bkfac-')), 'runs', 'today');
+ * ensureWritableFolder('my-app', folder);
+ * console.log(statSync(folder).isDirectory()); // true
+ * ```
+ * @category Checkpoints
  */
 export function ensureWritableFolder(fn: string, folder: string): void {
   const missing: string[] = [];

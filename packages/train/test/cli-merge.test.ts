@@ -3,15 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataFormatError } from '../src/errors';
+import { DataFormatError } from '@bkfac/nn';
 import { InvalidArgumentError } from '@bkfac/linalg';
-import { parseCommandLine } from '../src/cli/args';
-import { mergeResults } from '../src/cli/merge';
+import { parseCommandLine } from '../src/args';
+import { mergeResults } from '../src/merge';
 
 // Two tiny experiments that differ only in their seed, as two processes (one per core) would
 // produce them, then merged into one report.
 const root = join(__dirname, '..', '..', '..');
-const main = join(root, 'packages', 'nn', 'src', 'cli', 'main.ts');
+const main = join(root, 'packages', 'train', 'src', 'main.ts');
 const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.test.json') };
 // prettier-ignore
 const tiny = ['--hidden', '48', '--batch-size', '16', '--rank', '4', '--train-limit', '128', '--test-limit', '64', '--target', '0.99', '--epochs', '1', '--optimizers', 'sgd,b-kfac', '--quiet'];

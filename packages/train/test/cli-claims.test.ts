@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderClaims } from '../src/cli/claims';
-import type { ExperimentConfig, OptimizerName } from '../src/cli/config';
-import { DEFAULT_CONFIG } from '../src/cli/config';
-import type { RunRecord } from '../src/cli/records';
-import { newRecord } from '../src/cli/records';
-import { summarize } from '../src/cli/summary';
+import { renderClaims } from '../src/claims';
+import type { ExperimentConfig, OptimizerName } from '../src/config';
+import { DEFAULT_CONFIG } from '../src/config';
+import type { RunRecord } from '../src/records';
+import { newRecord } from '../src/records';
+import { summarize } from '../src/summary';
 
 const config: ExperimentConfig = {
   ...DEFAULT_CONFIG,

@@ -6,13 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@bkfac/linalg';
-import { DataFormatError } from '../errors.js';
 import type { ExperimentConfig } from './config.js';
 import { upgradeExperiment } from './upgrade.js';
 import type { ExperimentState } from './experiment.js';
 import { newExperiment } from './experiment.js';
 import type { RunRecord } from './records.js';
 import type { Machine } from './machine.js';
+import { DataFormatError } from '@bkfac/nn';
 
 const FN = 'bkfac train';
 

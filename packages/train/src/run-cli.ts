@@ -5,10 +5,6 @@
  */
 import { dirname, join } from 'node:path';
 import { BkfacError } from '@bkfac/linalg';
-import { loadMnist } from '../data/mnist.js';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
-import { ensureWritableFolder } from '../checkpoint/files.js';
-import { DataFormatError } from '../errors.js';
 import { help, invokedAs, parseCommandLine } from './args.js';
 import type { ExperimentConfig } from './config.js';
 import { EVALUATION_DIGITS } from './config.js';
@@ -21,6 +17,13 @@ import { createReporter } from './progress.js';
 import type { WrittenReport } from './report.js';
 import { writeReport } from './report.js';
 import { renderText } from './summary.js';
+import {
+  DataFormatError,
+  ensureWritableFolder,
+  loadCheckpoint,
+  loadMnist,
+  saveCheckpoint,
+} from '@bkfac/nn';
 
 /** Where the CLI writes and how it reacts to signals (injectable for tests). @internal */
 export interface CliEnvironment {

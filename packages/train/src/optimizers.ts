@@ -10,14 +10,10 @@ import {
   strategySpec,
 } from '@bkfac/kfactors';
 import type { KFactorsConfig, NormalizedSchedule, StrategyName } from '@bkfac/kfactors';
-import { adam } from '../optim/adam.js';
-import type { KfacTiming } from '../optim/kfac-preconditioner.js';
-import { kfacOptimizer } from '../optim/kfac.js';
-import { paperFactorConfig, paperLearningRate } from '../optim/paper.js';
-import { sgd } from '../optim/sgd.js';
-import type { Optimizer } from '../optim/types.js';
 import type { ExperimentConfig, OptimizerName } from './config.js';
 import type { TaskName } from './task.js';
+import { adam, kfacOptimizer, paperFactorConfig, paperLearningRate, sgd } from '@bkfac/nn';
+import type { KfacTiming, Optimizer } from '@bkfac/nn';
 
 /**
  * Keys `--set <optimizer>.<key>=<value>` accepts, per kind of optimizer:

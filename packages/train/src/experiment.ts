@@ -7,15 +7,13 @@
 import { NonFiniteError } from '@bkfac/linalg';
 import type { LayerState } from '@bkfac/kfactors';
 import { inversionError } from '@bkfac/kfactors';
-import type { Dataset } from '../data/dataset.js';
-import type { KfacPreconditionerState, KfacTiming } from '../optim/kfac-preconditioner.js';
-import type { TrainerSnapshot } from '../train/trainer.js';
-import { Trainer } from '../train/trainer.js';
 import type { ExperimentConfig } from './config.js';
 import { buildOptimizer, lowRank } from './optimizers.js';
 import type { RunRecord, RunStatus } from './records.js';
 import { newRecord } from './records.js';
 import { TASKS, reaches } from './task.js';
+import { Trainer } from '@bkfac/nn';
+import type { Dataset, KfacPreconditionerState, KfacTiming, TrainerSnapshot } from '@bkfac/nn';
 
 /** A run interrupted mid-way: enough to continue it bit for bit. @internal */
 export interface PartialRun {

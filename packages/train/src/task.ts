@@ -5,12 +5,8 @@
  * loop, progress, summary, plots and report read it instead of testing names.
  * @module
  */
-import type { LossKind, Sequential } from '../model/sequential.js';
-import { autoencoder, mlp } from '../model/sequential.js';
-import type { Params } from '../model/params.js';
-import type { Dataset, Normalization } from '../data/dataset.js';
-import { MNIST_NORMALIZATION } from '../data/dataset.js';
-import { evaluate, evaluateReconstruction } from '../train/evaluate.js';
+import { MNIST_NORMALIZATION, autoencoder, evaluate, evaluateReconstruction, mlp } from '@bkfac/nn';
+import type { Dataset, LossKind, Normalization, Params, Sequential } from '@bkfac/nn';
 
 /** @internal */
 export type TaskName = 'classification' | 'autoencoder';

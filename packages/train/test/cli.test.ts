@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { InvalidArgumentError } from '@bkfac/linalg';
-import { parseCommandLine } from '../src/cli/args';
-import { describeOptimizer } from '../src/cli/optimizers';
-import { createReporter } from '../src/cli/progress';
-import { newRecord } from '../src/cli/records';
-import { TASKS } from '../src/cli/task';
+import { parseCommandLine } from '../src/args';
+import { describeOptimizer } from '../src/optimizers';
+import { createReporter } from '../src/progress';
+import { newRecord } from '../src/records';
+import { TASKS } from '../src/task';
 
 // End to end: the CLI runs as a subprocess on the sources, in one Node process with tsx's
 // loader (ESM as in production; signals reach it directly). Hidden width 48 with rank 4 and
 // batch 16 makes A₁ (785), G₁ (48) and A₂ (49) Brand-updated.
 const root = join(__dirname, '..', '..', '..');
-const main = join(root, 'packages', 'nn', 'src', 'cli', 'main.ts');
+const main = join(root, 'packages', 'train', 'src', 'main.ts');
 const command = [process.execPath, ['--import', 'tsx', main]] as const;
 const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.test.json') };
 // prettier-ignore

@@ -3,7 +3,6 @@
  * @module
  */
 import { writeFileSync } from 'node:fs';
-import { ensureWritableFolder } from '../checkpoint/files.js';
 import { join } from 'node:path';
 import { renderClaims } from './claims.js';
 import type { ExperimentState } from './experiment.js';
@@ -19,6 +18,7 @@ import { renderMarkdown, summarize } from './summary.js';
 import type { Task } from './task.js';
 import { TASKS } from './task.js';
 import { EVALUATION_DIGITS } from './config.js';
+import { ensureWritableFolder } from '@bkfac/nn';
 
 /** Paths of the written files. @internal */
 export interface WrittenReport {

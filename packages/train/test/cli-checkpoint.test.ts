@@ -1,11 +1,11 @@
 // Checkpoints written while a run is in progress: a process killed right after one
 // resumes from it and finishes exactly as the uninterrupted experiment.
 import { describe, expect, it } from '@jest/globals';
-import { decodeTree, encodeTree } from '../src/checkpoint/codec';
-import { loadMnist } from '../src/data/mnist';
-import { parseCommandLine } from '../src/cli/args';
-import { newExperiment, runExperiment } from '../src/cli/experiment';
-import type { ExperimentIo, ExperimentState, Reporter } from '../src/cli/experiment';
+import { decodeTree, encodeTree } from '@bkfac/nn';
+import { loadMnist } from '@bkfac/nn';
+import { parseCommandLine } from '../src/args';
+import { newExperiment, runExperiment } from '../src/experiment';
+import type { ExperimentIo, ExperimentState, Reporter } from '../src/experiment';
 
 const silent: Reporter = { runStart() {}, step() {}, evaluation() {}, runEnd() {}, notice() {} };
 

@@ -5,8 +5,8 @@
  */
 import type { StrategyName } from '@bkfac/kfactors';
 import { STRATEGIES } from '@bkfac/kfactors';
-import type { FisherType } from '../model/sequential.js';
 import type { TaskName } from './task.js';
+import type { FisherType } from '@bkfac/nn';
 
 /**
  * The configurations `--preset` names.
