@@ -9,7 +9,7 @@ import { optionsObject } from '../core/options.js';
 import { ShapeError } from '../core/errors.js';
 import { assertOutput } from '../core/output.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
-import { maxAbs } from '../core/ops.js';
+import { maxAbs } from '../core/strided.js';
 import { gemmDirect } from './gemm-direct.js';
 import { gemmPacked } from './gemm-packed.js';
 import { gemmWasm } from './gemm-wasm.js';

@@ -4,7 +4,7 @@
  */
 import type { Matrix } from '../core/matrix.js';
 import { fromArray } from '../core/matrix.js';
-import { maxAbs } from '../core/ops.js';
+import { maxAbs } from '../core/strided.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';

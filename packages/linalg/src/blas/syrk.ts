@@ -5,7 +5,7 @@
 import type { Matrix } from '../core/matrix.js';
 import { zeros } from '../core/matrix.js';
 import { computeWithoutOverflow } from '../core/overflow.js';
-import { maxAbs } from '../core/ops.js';
+import { maxAbs } from '../core/strided.js';
 import { assertBoolean, assertFinite, assertMatrix, assertNumber } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
 import { assertOutput } from '../core/output.js';

@@ -6,6 +6,7 @@ import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import { InvalidArgumentError, ShapeError } from './errors.js';
 import { assertMatrix } from './validate.js';
+import { reduceLinePairs, reduceLines } from './strided.js';
 
 /**
  * A dense real matrix: a 2-D `ndarray` view over a `Float64Array`, with any
@@ -182,15 +183,20 @@ export function eye(n: number): Matrix {
  * @category Matrices
  */
 export function toRows(a: Matrix): number[][] {
-  const [m, n] = assertMatrix('toRows', 'a', a);
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  const rows: number[][] = [];
-  for (let i = 0; i < m; i++) {
-    const row = new Array<number>(n);
-    for (let j = 0; j < n; j++) row[j] = d[a.offset + i * s0 + j * s1]!;
-    rows.push(row);
-  }
+  assertMatrix('toRows', 'a', a);
+  return reduceLines(a, 'rows', pushRow, []);
+}
+
+function pushRow(
+  rows: number[][],
+  d: Float64Array,
+  start: number,
+  step: number,
+  length: number,
+): number[][] {
+  const row = new Array<number>(length);
+  for (let j = 0, p = start; j < length; j++, p += step) row[j] = d[p]!;
+  rows.push(row);
   return rows;
 }
 
@@ -224,27 +230,21 @@ export function copy(a: Matrix, order: StorageOrder = 'row'): Matrix {
  * @internal
  */
 export function copyInto(dst: Matrix, src: Matrix): void {
-  const [m, n] = src.shape as [number, number];
-  const sd = src.data;
-  const dd = dst.data;
-  const [s0, s1] = src.stride as [number, number];
-  const [t0, t1] = dst.stride as [number, number];
-  const so = src.offset;
-  const to = dst.offset;
-  if (t0 <= t1) {
-    // column-major-ish destination: walk columns outermost
-    for (let j = 0; j < n; j++) {
-      let sp = so + j * s1;
-      let tp = to + j * t1;
-      for (let i = 0; i < m; i++, sp += s0, tp += t0) dd[tp] = sd[sp]!;
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      let sp = so + i * s0;
-      let tp = to + i * t0;
-      for (let j = 0; j < n; j++, sp += s1, tp += t1) dd[tp] = sd[sp]!;
-    }
-  }
+  reduceLinePairs(dst, src, copyLine, 0);
+}
+
+function copyLine(
+  state: number,
+  dd: Float64Array,
+  p: number,
+  dStep: number,
+  sd: Float64Array,
+  q: number,
+  sStep: number,
+  length: number,
+): number {
+  for (let t = 0; t < length; t++, p += dStep, q += sStep) dd[p] = sd[q]!;
+  return state;
 }
 
 /** @internal */

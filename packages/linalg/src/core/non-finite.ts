@@ -4,22 +4,30 @@
  * @module
  */
 import type { Matrix } from './matrix.js';
+import { reduceLines } from './strided.js';
 
 /**
  * The first entry in row order that is NaN or ±Infinity, or `null`.
  * @internal
  */
 export function firstNonFinite(a: Matrix): [number, number] | null {
-  const [m, n] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  const o = a.offset;
-  for (let i = 0; i < m; i++) {
-    // v·0 is ±0 for finite v and NaN for NaN and ±Infinity: one test per row, no branch per entry.
-    let probe = 0;
-    for (let j = 0, p = o + i * s0; j < n; j++, p += s1) probe += d[p]! * 0;
-    if (probe === 0) continue;
-    for (let j = 0, p = o + i * s0; j < n; j++, p += s1) if (d[p]! * 0 !== 0) return [i, j];
-  }
+  return reduceLines<[number, number] | null>(a, 'rows', firstNonFiniteInRow, null);
+}
+
+/** The state: `null` until a row holds a non-finite entry, then that entry's `[row, column]`. */
+function firstNonFiniteInRow(
+  found: [number, number] | null,
+  d: Float64Array,
+  start: number,
+  step: number,
+  length: number,
+  row: number,
+): [number, number] | null {
+  if (found !== null) return found;
+  // v·0 is ±0 for finite v and NaN for NaN and ±Infinity: one test per row, no branch per entry.
+  let probe = 0;
+  for (let j = 0, p = start; j < length; j++, p += step) probe += d[p]! * 0;
+  if (probe === 0) return null;
+  for (let j = 0, p = start; j < length; j++, p += step) if (d[p]! * 0 !== 0) return [row, j];
   return null;
 }

@@ -19,6 +19,7 @@ import { optionsObject } from './options.js';
 import { gemvUnchecked } from '../blas/gemv.js';
 import { assertRepresentable } from './overflow.js';
 import { createRng } from '../random/rng.js';
+import { maxAbs, reduceLines } from './strided.js';
 
 /**
  * Frobenius norm `‖A‖_F = sqrt(Σ_ij a_ij²)`, computed with scaling so that it
@@ -49,26 +50,32 @@ export function normFro(a: Matrix): number {
  * @internal
  */
 export function frobeniusNorm(a: Matrix): number {
-  const [m, n] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  let sum = 0;
-  let largest = 0;
-  for (let j = 0; j < n; j++) {
-    let p = a.offset + j * s1;
-    for (let i = 0; i < m; i++, p += s0) {
-      const x = d[p]!;
-      sum += x * x;
-      largest = Math.max(largest, Math.abs(x));
-    }
-  }
-  if (largest === 0 || (sum < Infinity && sum > 1e-280)) return Math.sqrt(sum);
-  let scaled = 0;
-  for (let j = 0; j < n; j++) {
-    let p = a.offset + j * s1;
-    for (let i = 0; i < m; i++, p += s0) scaled += (d[p]! / largest) ** 2;
-  }
+  // Column by column: the summation order, and so the rounding, is that of any other order of a's storage.
+  const sum = reduceLines(a, 'columns', addSquares, 0);
+  if (sum < Infinity && sum > 1e-280) return Math.sqrt(sum);
+  const largest = maxAbs(a);
+  if (largest === 0) return 0;
+  const scaled = reduceLines(
+    a,
+    'columns',
+    (s, d, start, step, length) => {
+      for (let t = 0, p = start; t < length; t++, p += step) s += (d[p]! / largest) ** 2;
+      return s;
+    },
+    0,
+  );
   return largest * Math.sqrt(scaled);
+}
+
+function addSquares(
+  sum: number,
+  d: Float64Array,
+  start: number,
+  step: number,
+  length: number,
+): number {
+  for (let t = 0, p = start; t < length; t++, p += step) sum += d[p]! * d[p]!;
+  return sum;
 }
 
 /**
@@ -373,24 +380,6 @@ function symmetrizeUnchecked(a: Matrix): void {
       d[q] = v;
     }
   }
-}
-
-/**
- * Largest absolute entry of a matrix with any strides.
- * @internal
- */
-export function maxAbs(a: Matrix): number {
-  const [rows, cols] = a.shape as [number, number];
-  const [s0, s1] = a.stride as [number, number];
-  const d = a.data;
-  let m = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0, p = a.offset + i * s0; j < cols; j++, p += s1) {
-      const x = Math.abs(d[p]!);
-      if (x > m) m = x;
-    }
-  }
-  return m;
 }
 
 /** Scales `v` to unit 2-norm (unless zero) and returns its former norm, overflow-safe. */

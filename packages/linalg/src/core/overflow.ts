@@ -6,7 +6,7 @@
  */
 import { NonFiniteError } from './errors.js';
 import type { Matrix } from './matrix.js';
-import { copy } from './matrix.js';
+import { copy, copyInto } from './matrix.js';
 import { firstNonFinite } from './non-finite.js';
 
 /** Below this a result's magnitude bound leaves room for rounding (and cannot overflow). */
@@ -41,8 +41,7 @@ export function computeWithoutOverflow(
   const scratch = copy(out);
   compute(scratch);
   assertRepresentable(fn, operands, scratch);
-  const [m, n] = out.shape as [number, number];
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.set(i, j, scratch.get(i, j));
+  copyInto(out, scratch);
 }
 
 /**

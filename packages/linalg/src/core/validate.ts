@@ -7,6 +7,7 @@ import type { Matrix } from './matrix.js';
 import { typeName } from './matrix.js';
 import { InvalidArgumentError, NonFiniteError, NonSymmetricError, ShapeError } from './errors.js';
 import { firstNonFinite } from './non-finite.js';
+import { maxAbs } from './strided.js';
 
 /**
  * Asserts that `a` is a 2-D float64 `ndarray` and returns its shape.
@@ -211,10 +212,7 @@ export function assertSymmetric(fn: string, arg: string, a: Matrix, tolerance = 
   const [s0, s1] = a.stride as [number, number];
   const d = a.data;
   const o = a.offset;
-  let scale = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) scale = Math.max(scale, Math.abs(d[o + i * s0 + j * s1]!));
-  }
+  const scale = maxAbs(a);
   // NaN or ±Infinity make every comparison below meaningless: report the entry instead.
   if (!(scale < Infinity)) assertFinite(fn, arg, a);
   const bound = tolerance * Math.max(scale, Number.MIN_VALUE);

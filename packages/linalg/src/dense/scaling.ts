@@ -4,6 +4,8 @@
  */
 import { NonFiniteError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { reduceLinePairs } from '../core/strided.js';
+import { columnMajor } from './householder.js';
 
 /** Largest entries in [2^-LIMIT, 2^LIMIT] need no scaling: their squares cannot overflow or underflow. */
 const LIMIT = 400;
@@ -54,19 +56,29 @@ export function unscaleValues(
 export function copyScaled(a: Matrix, out: Float64Array): number {
   const m = a.shape[0]!;
   const n = a.shape[1]!;
-  const [s0, s1] = a.stride as [number, number];
-  const ad = a.data;
-  let largest = 0;
-  for (let j = 0; j < n; j++) {
-    for (let i = 0, p = a.offset + j * s1; i < m; i++, p += s0) {
-      const x = ad[p]!;
-      out[i + j * m] = x;
-      largest = Math.max(largest, Math.abs(x));
-    }
-  }
+  const largest = reduceLinePairs(columnMajor(out, m, n, 0), a, copyWithLargest, 0);
   const exponent = powerOfTwoScaling(largest);
   if (exponent === 0) return 0;
   const factor = 2 ** exponent;
   for (let i = 0; i < m * n; i++) out[i]! *= factor;
   return exponent;
+}
+
+/** Copies a line and returns the largest magnitude seen so far. */
+function copyWithLargest(
+  largest: number,
+  dd: Float64Array,
+  p: number,
+  dStep: number,
+  sd: Float64Array,
+  q: number,
+  sStep: number,
+  length: number,
+): number {
+  for (let t = 0; t < length; t++, p += dStep, q += sStep) {
+    const x = sd[q]!;
+    dd[p] = x;
+    largest = Math.max(largest, Math.abs(x));
+  }
+  return largest;
 }

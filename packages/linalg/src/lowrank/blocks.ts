@@ -27,16 +27,17 @@ export function rowRange(a: Matrix, start: number, end: number): Matrix {
  * @internal
  */
 export function gatherColumns(a: Matrix, indices: readonly number[]): Matrix {
-  const m = a.shape[0]!;
-  const out = zeros(m, indices.length, 'col');
-  const [s0, s1] = a.stride as [number, number];
-  const src = a.data;
-  const dst = out.data;
-  for (let j = 0; j < indices.length; j++) {
-    let p = a.offset + indices[j]! * s1;
-    for (let i = 0, q = j * m; i < m; i++, p += s0, q++) dst[q] = src[p]!;
-  }
+  const out = zeros(a.shape[0]!, indices.length, 'col');
+  indices.forEach((from, j) => copyInto(column(out, j), column(a, from)));
   return out;
+}
+
+/**
+ * View of column `j` of `a` (no copy).
+ * @internal
+ */
+export function column(a: Matrix, j: number): Matrix {
+  return a.hi(a.shape[0]!, j + 1).lo(0, j);
 }
 
 /**

@@ -13,7 +13,8 @@ import { gemvUnchecked } from '../blas/gemv.js';
 import { createRng } from '../random/rng.js';
 import { orthonormalizeColumns } from '../dense/qr.js';
 import { powerOfTwoScaling } from '../dense/scaling.js';
-import { frobeniusNorm, maxAbs, representableNorm, scale } from '../core/ops.js';
+import { frobeniusNorm, representableNorm, scale } from '../core/ops.js';
+import { maxAbs } from '../core/strided.js';
 import type { OrthonormalityCheck } from './types.js';
 
 /**

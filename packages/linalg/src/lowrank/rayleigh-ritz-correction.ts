@@ -4,12 +4,12 @@
  * @module
  */
 import type { Matrix } from '../core/matrix.js';
-import { zeros } from '../core/matrix.js';
+import { copyInto, zeros } from '../core/matrix.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { assertNumber } from '../core/validate.js';
 import { optionsObject } from '../core/options.js';
 import { gemmUnchecked } from '../blas/gemm.js';
-import { gatherColumns } from './blocks.js';
+import { column, gatherColumns } from './blocks.js';
 import { assertEigenPairs, assertObject } from './check-representation.js';
 import { checkOperator } from './operator.js';
 import type { CheckedOperator, LinearOperator } from './operator.js';
@@ -94,22 +94,18 @@ export function rayleighRitzCorrection(
   // Candidate pairs: unsampled columns of V, then the rotated ones; re-sort descending.
   const isSampled = new Uint8Array(m);
   for (const i of sampled) isSampled[i] = 1;
-  const pairs: { value: number; from: Matrix; column: number }[] = [];
+  const pairs: { value: number; from: Matrix; index: number }[] = [];
   for (let i = 0; i < m; i++)
-    if (isSampled[i] === 0) pairs.push({ value: values[i]!, from: vectors, column: i });
+    if (isSampled[i] === 0) pairs.push({ value: values[i]!, from: vectors, index: i });
   for (let j = 0; j < sampled.length; j++)
-    pairs.push({ value: ritzValues[j]!, from: rotated, column: j });
+    pairs.push({ value: ritzValues[j]!, from: rotated, index: j });
   pairs.sort((a, b) => b.value - a.value);
 
   const outValues = new Float64Array(m);
   const outVectors = zeros(d, m, 'col');
-  const od = outVectors.data;
-  pairs.forEach(({ value, from, column }, j) => {
+  pairs.forEach(({ value, from, index }, j) => {
     outValues[j] = value;
-    const [s0, s1] = from.stride as [number, number];
-    const src = from.data;
-    let p = from.offset + column * s1;
-    for (let i = 0, q = j * d; i < d; i++, p += s0, q++) od[q] = src[p]!;
+    copyInto(column(outVectors, j), column(from, index));
   });
   return { values: outValues, vectors: outVectors };
 }

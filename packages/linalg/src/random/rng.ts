@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { allocate, checkOrder, typeName } from '../core/matrix.js';
 import type { Matrix, StorageOrder } from '../core/matrix.js';
 import { checkDimension } from '../core/matrix.js';
+import { reduceLines } from '../core/strided.js';
 
 /**
  * Serialisable generator state: four 32-bit words and a cached normal deviate (or `null`).
@@ -183,9 +184,14 @@ export function gaussianMatrix(
   }
   const a = allocate('gaussianMatrix', m, n, order);
   // Fill in column order regardless of storage so the values do not depend on `order`.
-  const [s0, s1] = a.stride as [number, number];
-  for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) a.data[i * s0 + j * s1] = rng.normal();
+  reduceLines(a, 'columns', fillNormal, rng);
   return a;
+}
+
+/** Fills a line with standard normals drawn from `rng`, the traversal's state. */
+function fillNormal(rng: Rng, d: Float64Array, start: number, step: number, length: number): Rng {
+  for (let t = 0, p = start; t < length; t++, p += step) d[p] = rng.normal();
+  return rng;
 }
 
 function rotl(x: number, k: number): number {
