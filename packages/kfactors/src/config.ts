@@ -204,7 +204,9 @@ export interface ResolvedConfig {
   readonly correctionFraction: number;
   /** Adaptive rank rules of RSVD/REVD-tracked and of Brand-tracked factors, `null` for fixed ranks. */
   readonly adaptiveRank: {
+    /** Rule of RSVD/REVD-tracked factors, or `null`. */
     readonly rsvd: AdaptiveRankRule | null;
+    /** Rule of Brand-tracked factors, or `null`. */
     readonly brand: AdaptiveRankRule | null;
   };
   /** Relative eigenvalue cut-off. */
