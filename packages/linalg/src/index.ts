@@ -5,6 +5,7 @@
  * Matrices are `ndarray` views over `Float64Array` with any strides; eigen-
  * and singular values come in descending order; inputs are never modified.
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 export * from './core/index.js';
 export * from './random/index.js';
